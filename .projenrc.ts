@@ -1,0 +1,64 @@
+import { awscdk, javascript } from 'projen';
+
+const CDKTF_VERSION = '0.21.0';
+const PROVIDER_GOOGLE_VERSION = '16.12.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'scale-ladder',
+  description: 'Infrastructure presets that climb from 1K to 1B users on AWS (CDK) and Google Cloud (cdktf), one swap at a time, keeping every byte of data.',
+  author: 'scale-ladder maintainers',
+  authorAddress: 'maintainers@scale-ladder.dev',
+  repositoryUrl: 'https://example.invalid/scale-ladder.git',
+  keywords: ['cdk', 'cdktf', 'scaling', 'aurora', 'fargate', 'cloud-run', 'cloud-sql'],
+  license: 'Apache-2.0',
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  srcdir: 'lib',
+  libdir: 'dist',
+  entrypoint: 'dist/index.js',
+
+  // This repository is not hosted on GitHub; CI is `.ci/run`.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  peerDeps: [`cdktf@${CDKTF_VERSION}`, `@cdktf/provider-google@${PROVIDER_GOOGLE_VERSION}`],
+  devDeps: [
+    `cdktf@${CDKTF_VERSION}`,
+    `@cdktf/provider-google@${PROVIDER_GOOGLE_VERSION}`,
+    'cdk-nag@^3',
+  ],
+  // The upgrade planner ships inside the package (not a jsii module, so it is bundled).
+  bundledDeps: ['@aws-cdk/cloudformation-diff@^2.187.0'],
+
+  bin: { 'scale-ladder': 'bin/scale-ladder.js' },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      collectCoverage: false,
+      snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+    },
+  },
+  tsconfigDev: { include: ['../examples/**/*.ts'], compilerOptions: {} },
+  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'examples'] },
+  gitignore: ['cdk.out', '/scale-ladder.out', '/.bench'],
+});
+project.addPackageIgnore('/examples');
+project.addPackageIgnore('/bench');
+project.addPackageIgnore('/.ci');
+
+// An AWS-only user never needs the Google side installed.
+project.package.addField('peerDependenciesMeta', {
+  'cdktf': { optional: true },
+  '@cdktf/provider-google': { optional: true },
+});
+
+project.synth();

@@ -1,0 +1,53 @@
+import { Layer } from './layer';
+import { Tier } from './tier';
+
+/** One environment variable the library hands the app. */
+export interface AppVariable {
+  /** The variable's name, the same on every rung and both clouds. */
+  readonly name: string;
+  /**
+   * The layer that provides it.
+   * @default - every rung provides it
+   */
+  readonly layer?: Layer;
+  /** Whether it is injected from the cloud's secret store rather than as plain text. */
+  readonly secret: boolean;
+  /** What it holds. */
+  readonly description: string;
+}
+
+const VARIABLES: readonly AppVariable[] = [
+  { name: 'APP_TIER', secret: false, description: 'The rung the app runs on (1K … 1B).' },
+  { name: 'APP_CLOUD', secret: false, description: '`aws` or `gcp`.' },
+  { name: 'APP_REGION', secret: false, description: 'The region this copy of the app runs in.' },
+  { name: 'PORT', secret: false, description: 'The port the app listens on.' },
+  { name: 'DATABASE_HOST', secret: false, description: 'PostgreSQL writer host (the server itself on 1K, the managed writer from 10K; shard 0 from 10M).' },
+  { name: 'DATABASE_READER_HOST', secret: false, description: 'PostgreSQL host for reads; equals the writer until replicas exist. Reads may lag writes once it differs.' },
+  { name: 'DATABASE_PORT', secret: false, description: 'PostgreSQL port.' },
+  { name: 'DATABASE_NAME', secret: false, description: 'Database name.' },
+  { name: 'DATABASE_USER', secret: false, description: 'Database user.' },
+  { name: 'DATABASE_PASSWORD', secret: true, description: 'Database password, from the secret store.' },
+  { name: 'DATABASE_SSL', secret: false, description: '`require` once the database is managed (TLS enforced), `disable` on the server-local database.' },
+  { name: 'CACHE_HOST', layer: Layer.CACHE, secret: false, description: 'Cache endpoint host (Redis protocol, TLS).' },
+  { name: 'CACHE_PORT', layer: Layer.CACHE, secret: false, description: 'Cache port.' },
+  { name: 'CACHE_AUTH_TOKEN', layer: Layer.CACHE, secret: true, description: 'Cache AUTH token, from the secret store.' },
+  { name: 'STATIC_BUCKET', layer: Layer.CDN_EDGE, secret: false, description: 'Bucket for static assets, served by the CDN under `/static/`.' },
+  { name: 'SHARD_COUNT', layer: Layer.SHARDED_CLUSTER, secret: false, description: 'Number of database shards.' },
+  { name: 'SHARD_MAP', layer: Layer.SHARDED_CLUSTER, secret: false, description: 'JSON shard map: `[{"id":0,"host":…,"readerHost":…,"port":…,"secret":…}]`; route keys with `ShardRouter`.' },
+  { name: 'QUEUE_URL', layer: Layer.QUEUE_WORKERS, secret: false, description: 'Work queue (SQS queue URL / Pub/Sub topic name).' },
+];
+
+/** The environment the library gives the app: same names on every rung and both clouds. */
+export class AppContract {
+  /** Every variable the library can provide, in the order rungs add them. */
+  public static all(): AppVariable[] {
+    return [...VARIABLES];
+  }
+
+  /** The variables `tier` provides. A higher rung only adds to a lower rung's set. */
+  public static variablesFor(tier: Tier): AppVariable[] {
+    return VARIABLES.filter(v => v.layer === undefined || tier.hasLayer(v.layer));
+  }
+
+  private constructor() {}
+}

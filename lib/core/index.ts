@@ -1,0 +1,5 @@
+export * from './layer';
+export * from './tier-spec';
+export * from './tier';
+export * from './capacity';
+export * from './app-contract';
