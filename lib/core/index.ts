@@ -3,3 +3,4 @@ export * from './tier-spec';
 export * from './tier';
 export * from './capacity';
 export * from './app-contract';
+export * from './shard-router';

@@ -1,0 +1,229 @@
+import { ScaleLadderError, requireIntInRange, requirePattern } from './errors';
+
+/** The most shards a router (and the `SHARD_MAP` it reads) may have. */
+const MAX_SHARDS = 1024;
+
+const FNV_OFFSET_BASIS = 0xcbf2_9ce4_8422_2325n;
+const FNV_PRIME = 0x0000_0100_0000_01b3n;
+const FMIX_C1 = 0xff51_afd7_ed55_8ccdn;
+const FMIX_C2 = 0xc4ce_b9fe_1a85_ec53n;
+const JUMP_MULTIPLIER = 2_862_933_555_777_941_757n;
+const TWO_POW_31 = 2_147_483_648;
+
+const UTF8 = new TextEncoder();
+
+/**
+ * One database shard as the app sees it: one entry of the `SHARD_MAP` variable.
+ */
+export interface ShardEndpoint {
+  /** The shard's number, 0 to N-1; shard 0 is the original database. */
+  readonly id: number;
+  /** Host of the shard's writer. */
+  readonly host: string;
+  /** Host for reads from the shard; equals `host` until the shard has replicas. Reads may lag writes once it differs. */
+  readonly readerHost: string;
+  /** PostgreSQL port of the shard. */
+  readonly port: number;
+  /** Where the shard's database credentials live in the cloud's secret store, as published in the shard map. */
+  readonly secret: string;
+}
+
+/**
+ * Maps a key (a user id, a tenant id, …) to a database shard, the same way in every process.
+ *
+ * Shards are numbered 0 to N-1 and only ever added at the end, so routing uses jump
+ * consistent hashing: going from N to M shards (M > N) moves only about 1 - N/M of the
+ * keys, every moved key goes to one of the new shards N..M-1, and no key moves between
+ * the old shards.
+ *
+ * The algorithm, exactly, so that code in another language routes the same way
+ * (all arithmetic on unsigned 64-bit integers, wrapping modulo 2^64):
+ *
+ * 1. Encode the key as UTF-8 bytes, without Unicode normalization (a lone UTF-16 surrogate
+ *    becomes U+FFFD).
+ * 2. 64-bit FNV-1a over those bytes: `h = 0xcbf29ce484222325`; for each byte `b`:
+ *    `h = h XOR b`, then `h = h * 0x100000001b3`.
+ * 3. MurmurHash3's 64-bit finalizer: `h ^= h >> 33; h *= 0xff51afd7ed558ccd;
+ *    h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53; h ^= h >> 33`.
+ *    The result is the key hash that `ShardRouter.hashKey` returns as a decimal string.
+ * 4. Jump consistent hash (Lamping & Veach, 2014) of that hash into N buckets:
+ *    `b = -1; j = 0; while (j < N) { b = j; h = h * 2862933555777941757 + 1;
+ *    j = floor((b + 1) * (2^31 / ((h >> 33) + 1))) }`, where the last step is computed in
+ *    IEEE-754 double precision exactly as written (`(h >> 33) + 1` converted to a double,
+ *    `2^31` divided by it, the quotient multiplied by `b + 1`, then floored).
+ *    The shard is `b`.
+ *
+ * For example the key `user-1` hashes to `4729620347622785477` and routes to shard 3 of 4,
+ * shard 3 of 8 and shard 617 of 1024; `tenant:acme` hashes to `6091485900028974106` and
+ * routes to shard 3 of 4 and shard 4 of 8.
+ */
+export class ShardRouter {
+  /**
+   * Reads a shard map: the JSON held by the app's `SHARD_MAP` variable, an array of
+   * `{"id":0,"host":"…","readerHost":"…","port":5432,"secret":"…"}` objects.
+   *
+   * The ids must be exactly 0 to N-1 (in any order); `host` (non-empty) and `port`
+   * (1-65535) are required. `readerHost` defaults to `host` and `secret` to the empty
+   * string when absent.
+   *
+   * @param json the shard map, e.g. `process.env.SHARD_MAP`
+   */
+  public static fromShardMap(json: string): ShardRouter {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new ScaleLadderError(`SHARD_MAP must be a JSON array of shards, got text that is not valid JSON (${describeText(json)})`);
+    }
+    if (!Array.isArray(parsed)) {
+      throw new ScaleLadderError(`SHARD_MAP must be a JSON array of shards, got ${describeJson(parsed)}`);
+    }
+    const count = parsed.length;
+    requireIntInRange('SHARD_MAP length (number of shards)', count, 1, MAX_SHARDS);
+
+    const endpoints: ShardEndpoint[] = new Array(count);
+    parsed.forEach((entry: unknown, index: number) => {
+      const at = `SHARD_MAP[${index}]`;
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        throw new ScaleLadderError(`${at} must be an object like {"id":0,"host":"…","port":5432}, got ${describeJson(entry)}`);
+      }
+      const fields = entry as Record<string, unknown>;
+      const id = requireIntInRange(`${at}.id`, fields.id as number, 0, count - 1);
+      if (endpoints[id] !== undefined) {
+        throw new ScaleLadderError(`${at}.id must be unique (ids are exactly 0-${count - 1}, one shard each), got ${id} again`);
+      }
+      const host = requirePattern(`${at}.host`, fields.host as string, /^\S+$/, 'a non-empty host name without spaces');
+      const readerHost = fields.readerHost === undefined
+        ? host
+        : requirePattern(`${at}.readerHost`, fields.readerHost as string, /^\S+$/, 'a non-empty host name without spaces');
+      const port = requireIntInRange(`${at}.port`, fields.port as number, 1, 65535);
+      if (fields.secret !== undefined && typeof fields.secret !== 'string') {
+        throw new ScaleLadderError(`${at}.secret must be a string, got ${describeJson(fields.secret)}`);
+      }
+      const secret = (fields.secret as string | undefined) ?? '';
+      endpoints[id] = { id, host, readerHost, port, secret };
+    });
+    const router = new ShardRouter(count);
+    router.endpoints = endpoints;
+    return router;
+  }
+
+  /**
+   * Reads the shard map from an environment variable of this process.
+   *
+   * @param variable the variable's name
+   * @default 'SHARD_MAP'
+   */
+  public static fromEnvironment(variable?: string): ShardRouter {
+    const name = variable ?? 'SHARD_MAP';
+    const json = process.env[name];
+    if (json === undefined || json === '') {
+      throw new ScaleLadderError(`${name} must be set to the JSON shard map, got ${json === undefined ? 'an unset variable' : 'an empty string'}`);
+    }
+    return ShardRouter.fromShardMap(json);
+  }
+
+  /**
+   * The 64-bit hash of a key (steps 1-3 of the algorithm in the class description), as an
+   * unsigned decimal string, so that an implementation in another language can check it
+   * computes the same value.
+   *
+   * @param key the routing key
+   */
+  public static hashKey(key: string): string {
+    return hash64(requireKey(key)).toString();
+  }
+
+  /** The number of shards keys are spread over. */
+  public readonly shardCount: number;
+
+  /** The shard map's endpoints, indexed by shard id; empty when built from a count alone. */
+  private endpoints: readonly ShardEndpoint[] = [];
+
+  /**
+   * @param shardCount the number of shards, 1-1024
+   */
+  constructor(shardCount: number) {
+    this.shardCount = requireIntInRange('shardCount', shardCount, 1, MAX_SHARDS);
+  }
+
+  /**
+   * The shard, 0 to `shardCount` - 1, that holds the given key.
+   *
+   * @param key the routing key, e.g. a user or tenant id; any string, compared as UTF-8 bytes
+   */
+  public shardFor(key: string): number {
+    return jump(hash64(requireKey(key)), this.shardCount);
+  }
+
+  /**
+   * The endpoint of the shard that holds the given key. Only for routers read from a
+   * shard map (`ShardRouter.fromShardMap`).
+   *
+   * @param key the routing key
+   */
+  public endpointFor(key: string): ShardEndpoint {
+    if (this.endpoints.length === 0) {
+      throw new ScaleLadderError('endpointFor needs a shard map, got a router built from a shard count alone; use ShardRouter.fromShardMap(process.env.SHARD_MAP)');
+    }
+    return this.endpoints[this.shardFor(key)];
+  }
+}
+
+function requireKey(key: string): string {
+  if (typeof key !== 'string') {
+    throw new ScaleLadderError(`key must be a string, got ${describeJson(key)}`);
+  }
+  return key;
+}
+
+/* eslint-disable no-bitwise -- hashing is bit arithmetic by definition; confined to the two functions below */
+
+/** FNV-1a over the UTF-8 bytes, then the MurmurHash3 fmix64 finalizer. */
+function hash64(key: string): bigint {
+  let h = FNV_OFFSET_BASIS;
+  for (const byte of UTF8.encode(key)) {
+    h = BigInt.asUintN(64, (h ^ BigInt(byte)) * FNV_PRIME);
+  }
+  h ^= h >> 33n;
+  h = BigInt.asUintN(64, h * FMIX_C1);
+  h ^= h >> 33n;
+  h = BigInt.asUintN(64, h * FMIX_C2);
+  h ^= h >> 33n;
+  return h;
+}
+
+/** Jump consistent hash (Lamping & Veach) of a 64-bit hash into `buckets` buckets. */
+function jump(hash: bigint, buckets: number): number {
+  let h = hash;
+  let b = -1;
+  let j = 0;
+  while (j < buckets) {
+    b = j;
+    h = BigInt.asUintN(64, h * JUMP_MULTIPLIER + 1n);
+    j = Math.floor((b + 1) * (TWO_POW_31 / (Number(h >> 33n) + 1)));
+  }
+  return b;
+}
+
+/* eslint-enable no-bitwise */
+
+function describeJson(value: unknown): string {
+  if (value === undefined) {
+    return 'nothing';
+  }
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return `an array of ${value.length}`;
+  }
+  if (typeof value === 'object') {
+    return 'an object';
+  }
+  return JSON.stringify(value);
+}
+
+function describeText(text: unknown): string {
+  return typeof text === 'string' ? `${text.length} characters` : `a ${typeof text}`;
+}
