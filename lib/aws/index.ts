@@ -1,1 +1,12 @@
-export {};
+export * from './app-image';
+export * from './app-environment';
+export * from './network';
+export * from './single-server';
+export * from './separated-database';
+export * from './read-replica-set';
+export * from './stateless-fleet';
+export * from './cache';
+export * from './cdn-edge';
+export * from './monitoring';
+export * from './scale-ladder';
+export * from './presets';

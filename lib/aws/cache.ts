@@ -1,0 +1,124 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { LadderNetwork } from './network';
+import { acknowledge } from './nag';
+import { requireIntInRange, requirePattern } from '../core/errors';
+
+/** Props for {@link Cache}. */
+export interface CacheProps {
+  /** The VPC; the cache goes in its isolated subnets. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Node groups (shards, 1-500). Cluster mode is on from the start, so growing this
+   * reshards online.
+   * @default 1
+   */
+  readonly shards?: number;
+  /**
+   * Replicas per shard (0-5). At least 1 gives Multi-AZ failover.
+   * @default 1
+   */
+  readonly replicasPerShard?: number;
+  /**
+   * Node type.
+   * @default 'cache.r7g.large'
+   */
+  readonly nodeType?: string;
+  /**
+   * Engine version (Valkey).
+   * @default '8.0'
+   */
+  readonly engineVersion?: string;
+  /**
+   * Days of daily snapshots kept (0 turns them off).
+   * @default 3
+   */
+  readonly snapshotRetentionDays?: number;
+}
+
+/**
+ * Rung 1M: an ElastiCache for Valkey replication group in cluster mode, Multi-AZ with
+ * automatic failover, encrypted at rest and in transit, AUTH token from Secrets Manager,
+ * reachable only from inside the VPC. The app uses it cache-aside (CACHE_HOST/PORT).
+ */
+export class Cache extends Construct {
+  /** The replication group. */
+  public readonly replicationGroup: elasticache.CfnReplicationGroup;
+  /** The AUTH token (JSON field `token`). */
+  public readonly authToken: secretsmanager.Secret;
+  /** Network access (allow the app with `connections.allowDefaultPortFrom`). */
+  public readonly connections: ec2.Connections;
+  /** The security group of the cache. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: CacheProps) {
+    super(scope, id);
+    const shards = requireIntInRange('cacheShards', props.shards ?? 1, 1, 500);
+    const replicas = requireIntInRange('cacheReplicasPerShard', props.replicasPerShard ?? 1, 0, 5);
+    const nodeType = requirePattern('nodeType', props.nodeType ?? 'cache.r7g.large', /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.r7g.large');
+    const snapshotRetention = requireIntInRange('snapshotRetentionDays', props.snapshotRetentionDays ?? 3, 0, 35);
+    const engineVersion = requirePattern('engineVersion', props.engineVersion ?? '8.0', /^[78]\.\d+$/, 'a Valkey version such as 8.0 or 7.2');
+    const port = 6379;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'scale-ladder cache',
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
+
+    const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
+      description: 'scale-ladder cache subnets',
+      subnetIds: props.vpc.selectSubnets({ subnetGroupName: LadderNetwork.ISOLATED }).subnetIds,
+    });
+
+    this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
+      description: 'AUTH token of the scale-ladder cache',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'token',
+        excludePunctuation: true,
+        passwordLength: 64,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.authToken, { id: 'AwsSolutions-SMG4', reason: 'Rotating an ElastiCache AUTH token needs the ROTATE/SET strategy coordinated with the app; left to the operator.' });
+
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
+      replicationGroupDescription: 'scale-ladder cache',
+      engine: 'valkey',
+      engineVersion,
+      cacheNodeType: nodeType,
+      cacheParameterGroupName: `default.valkey${engineVersion.split('.')[0]}.cluster.on`,
+      clusterMode: 'enabled',
+      numNodeGroups: shards,
+      replicasPerNodeGroup: replicas,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: replicas > 0,
+      atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: true,
+      authToken: this.authToken.secretValueFromJson('token').unsafeUnwrap(),
+      cacheSubnetGroupName: subnets.ref,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      port,
+      snapshotRetentionLimit: snapshotRetention,
+      snapshotWindow: '05:00-06:00',
+      preferredMaintenanceWindow: 'sun:06:30-sun:07:30',
+      autoMinorVersionUpgrade: true,
+    });
+    this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+  }
+
+  /** The configuration endpoint host (cluster-mode clients discover shards from it). */
+  public get host(): string {
+    return this.replicationGroup.attrConfigurationEndPointAddress;
+  }
+
+  /** The port. */
+  public get port(): string {
+    return this.replicationGroup.attrConfigurationEndPointPort;
+  }
+}

@@ -1,0 +1,136 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag';
+import { requireIntInRange } from '../core/errors';
+
+/** Props for {@link CdnEdge}. */
+export interface CdnEdgeProps {
+  /** The fleet's load balancer, the dynamic origin. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /**
+   * Whether the load balancer serves HTTPS (it has a certificate); CloudFront then talks TLS to it.
+   * @default false
+   */
+  readonly originHttps?: boolean;
+  /**
+   * Requests one client IP may make in 5 minutes before WAF blocks it (100-2,000,000,000).
+   * @default 2000
+   */
+  readonly rateLimitPerFiveMinutes?: number;
+  /**
+   * Bucket for the static bucket's server access logs.
+   * @default - no access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+}
+
+/**
+ * Rung 1M: CloudFront in front of the load balancer (dynamic paths uncached) and of a
+ * private S3 bucket for `/static/*` (origin access control, long caching), plus a WAF
+ * web ACL with a per-IP rate limit and AWS managed rule groups.
+ */
+export class CdnEdge extends Construct {
+  /** The static-assets bucket (STATIC_BUCKET). */
+  public readonly staticBucket: s3.Bucket;
+  /** The distribution. */
+  public readonly distribution: cloudfront.Distribution;
+  /** The web ACL. */
+  public readonly webAcl: wafv2.CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: CdnEdgeProps) {
+    super(scope, id);
+    const rateLimit = requireIntInRange('rateLimitPerFiveMinutes', props.rateLimitPerFiveMinutes ?? 2000, 100, 2_000_000_000);
+    // A CloudFront-scoped ACL must live in us-east-1; elsewhere the ACL guards the load
+    // balancer and keys the rate limit on the viewer address CloudFront forwards.
+    const atEdge = Stack.of(this).region === 'us-east-1';
+
+    this.staticBucket = new s3.Bucket(this, 'StaticAssets', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: props.accessLogsBucket ? 'static/' : undefined,
+    });
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: atEdge ? 'CLOUDFRONT' : 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: metric('ScaleLadderEdge'),
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: atEdge
+              ? { limit: rateLimit, aggregateKeyType: 'IP' }
+              : { limit: rateLimit, aggregateKeyType: 'FORWARDED_IP', forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' } },
+          },
+          visibilityConfig: metric('RateLimitPerIp'),
+        },
+        managedRuleGroup('AWSManagedRulesCommonRuleSet', 1),
+        managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+    if (!atEdge) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: props.loadBalancer.loadBalancerArn,
+        webAclArn: this.webAcl.attrArn,
+      });
+    }
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'scale-ladder edge',
+      defaultBehavior: {
+        origin: new origins.LoadBalancerV2Origin(props.loadBalancer, {
+          protocolPolicy: props.originHttps ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+          readTimeout: Duration.seconds(30),
+        }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      },
+      additionalBehaviors: {
+        '/static/*': {
+          origin: origins.S3BucketOrigin.withOriginAccessControl(this.staticBucket),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+          compress: true,
+        },
+      },
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      webAclId: atEdge ? this.webAcl.attrArn : undefined,
+    });
+    acknowledge(this.distribution,
+      { id: 'AwsSolutions-CFR1', reason: 'No geo restriction: the ladder serves a global audience; add one per app if needed.' },
+      { id: 'AwsSolutions-CFR3', reason: 'Standard logs need an ACL-enabled bucket; request metrics and WAF logs cover the edge.' },
+      { id: 'AwsSolutions-CFR4', reason: 'The default CloudFront certificate is used until a domain is given; viewers are still redirected to HTTPS.' },
+      { id: 'AwsSolutions-CFR5', reason: 'Without a certificate on the load balancer CloudFront reaches it over HTTP inside AWS; give the fleet a certificate to switch the origin to TLS.' },
+      { id: 'AwsSolutions-CFR2', reason: 'The WAF web ACL guards the load balancer (regional) outside us-east-1.' },
+    );
+  }
+}
+
+function metric(name: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: name };
+}
+
+function managedRuleGroup(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+    visibilityConfig: metric(name),
+  };
+}

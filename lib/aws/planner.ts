@@ -1,0 +1,196 @@
+import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { Tier } from '../core/tier';
+import {
+  ChangeAction, MigrationKind, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf,
+} from '../core/upgrade-plan';
+
+/*
+ * The AWS upgrade planner: synthesizes two rungs with the same app, stack and construct
+ * ids, diffs each stack's CloudFormation template with @aws-cdk/cloudformation-diff and
+ * classifies every resource change. Not part of the jsii API (the `scale-ladder plan`
+ * command and the ladder tests use it).
+ */
+
+/** A set of synthesized stacks: stack name → CloudFormation template. */
+export type AwsTemplates = Record<string, any>;
+
+/** Resource types that hold data: replacing or deleting one loses it. */
+export const AWS_STATEFUL_TYPES: ReadonlySet<string> = new Set([
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::GlobalCluster',
+  'AWS::EC2::Volume',
+  'AWS::S3::Bucket',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::ElastiCache::CacheCluster',
+  'AWS::ElastiCache::ServerlessCache',
+  'AWS::SQS::Queue',
+  'AWS::Kinesis::Stream',
+  'AWS::SecretsManager::Secret',
+  'AWS::KMS::Key',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::EFS::FileSystem',
+  'AWS::Backup::BackupVault',
+  // The users of the app (authentication from 1M): a new pool has none of them.
+  'AWS::Cognito::UserPool',
+  // Deliberately absent: AWS::Logs::LogGroup (operational logs, not the app's data).
+]);
+
+/** Deletion policies under which CloudFormation leaves a removed resource in place. */
+const RETAINING_POLICIES: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate']);
+
+const REPLACING_IMPACTS: ReadonlySet<ResourceImpact> = new Set([ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE]);
+
+/** Whether resources of `type` hold data. */
+export function isStatefulAwsType(type: string): boolean {
+  return AWS_STATEFUL_TYPES.has(type);
+}
+
+/**
+ * The layer a resource belongs to: the construct id right below the composer in its
+ * `aws:cdk:path` (`Shop/App/Database/Cluster/Resource` → `Database`). A construct that
+ * sits directly in the stack is its own layer (`Shop/CDKMetadata/Default` → `CDKMetadata`).
+ */
+export function layerOfPath(path: string | undefined): string {
+  if (!path) return '(no construct path)';
+  const parts = path.split('/');
+  if (parts.length >= 4) return parts[2];
+  if (parts.length >= 2) return parts[1];
+  return parts[0];
+}
+
+function layerOf(resource: any): string {
+  return layerOfPath(resource?.Metadata?.['aws:cdk:path']);
+}
+
+function classify(diff: ResourceDifference): ChangeAction | undefined {
+  if (diff.isAddition) return 'ADD';
+  if (diff.isRemoval) return 'REMOVE';
+  if (!diff.isDifferent) return undefined;
+  if (diff.resourceTypeChanged || REPLACING_IMPACTS.has(diff.changeImpact)) return 'REPLACE';
+  return 'UPDATE';
+}
+
+/** The changed properties (then other attributes such as DeletionPolicy), replacing ones first. */
+function changedProperties(diff: ResourceDifference): string[] {
+  const props = Object.entries(diff.propertyUpdates);
+  const replacing = props.filter(([, d]) => d.changeImpact !== undefined && REPLACING_IMPACTS.has(d.changeImpact)).map(([k]) => k);
+  const inPlace = props.map(([k]) => k).filter(k => !replacing.includes(k));
+  const other = Object.keys(diff.otherChanges).filter(k => k !== 'Properties' && k !== 'Type');
+  if (diff.resourceTypeChanged) other.unshift('Type');
+  return [...replacing.sort(), ...inPlace.sort(), ...other.sort()];
+}
+
+/** Every resource change between two templates of one stack (`{}` stands for an absent stack). */
+export function diffAwsStack(stackName: string, before: any, after: any): ResourceChange[] {
+  const changes: ResourceChange[] = [];
+  const diff = fullDiff(before ?? {}, after ?? {});
+  diff.resources.forEachDifference((logicalId, resourceDiff) => {
+    const action = classify(resourceDiff);
+    if (!action) return;
+    const current = action === 'REMOVE' ? resourceDiff.oldValue : resourceDiff.newValue;
+    const type = current?.Type ?? resourceDiff.newResourceType ?? resourceDiff.oldResourceType ?? 'Unknown';
+    const stateful = isStatefulAwsType(type) || (resourceDiff.oldResourceType !== undefined && isStatefulAwsType(resourceDiff.oldResourceType));
+    const change: ResourceChange = {
+      id: `${stackName}/${logicalId}`,
+      type,
+      layer: layerOf(current),
+      action,
+      stateful,
+      ...(action === 'REMOVE' ? { retained: RETAINING_POLICIES.has(resourceDiff.oldValue?.DeletionPolicy) } : {}),
+      ...(action === 'UPDATE' || action === 'REPLACE' ? { properties: changedProperties(resourceDiff) } : {}),
+    };
+    changes.push(change);
+  });
+  return changes;
+}
+
+const ACTION_ORDER: Record<ChangeAction, number> = { REMOVE: 0, REPLACE: 1, UPDATE: 2, ADD: 3 };
+
+/**
+ * Every resource change between two sets of stacks. A stack only in `after` is all ADDs,
+ * a stack only in `before` all REMOVEs. Sorted by stack, layer, action (most dangerous
+ * first) and logical id, so the result is deterministic.
+ */
+export function diffAwsTemplates(before: AwsTemplates, after: AwsTemplates): ResourceChange[] {
+  const stacks = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changes = stacks.flatMap(stack => diffAwsStack(stack, before[stack], after[stack]));
+  return changes.sort((a, b) =>
+    stackOf(a).localeCompare(stackOf(b))
+    || a.layer.localeCompare(b.layer)
+    || ACTION_ORDER[a.action] - ACTION_ORDER[b.action]
+    || a.id.localeCompare(b.id));
+}
+
+function stackOf(change: ResourceChange): string {
+  return change.id.slice(0, change.id.lastIndexOf('/'));
+}
+
+/** Finds a stack output by the id its CfnOutput was given (CDK prefixes it with the construct path and a hash). */
+function findOutput(templates: AwsTemplates, id: string): { stack: string; key: string } | undefined {
+  for (const stack of Object.keys(templates).sort()) {
+    const keys = Object.keys(templates[stack]?.Outputs ?? {}).sort();
+    const key = keys.find(k => k === id) ?? keys.find(k => new RegExp(`${id}[0-9A-F]{8}$`).test(k)) ?? keys.find(k => k.includes(id));
+    if (key) return { stack, key };
+  }
+  return undefined;
+}
+
+function outputQuery(output: { stack: string; key: string } | undefined, fallbackStack: string, id: string): string {
+  const stack = output?.stack ?? fallbackStack;
+  const key = output?.key ?? id;
+  return `$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue" --output text)`;
+}
+
+/** The AWS steps for each data move the swap needs, in the order they are run. */
+export function awsMigrationSteps(kinds: readonly MigrationKind[], from: Tier, to: Tier, toTemplates: AwsTemplates): MigrationStep[] {
+  const steps: MigrationStep[] = [];
+  for (const kind of kinds) {
+    switch (kind) {
+      case 'SERVER_DATABASE_TO_MANAGED': {
+        const mainStack = Object.keys(toTemplates).sort()[0] ?? '<stack>';
+        const doc = findOutput(toTemplates, 'MigrateDatabaseDocument');
+        const instance = findOutput(toTemplates, 'ServerInstanceId');
+        const docLabel = doc ? `${doc.stack} output ${doc.key}` : 'stack output MigrateDatabaseDocument';
+        const instanceLabel = instance ? `${instance.stack} output ${instance.key}` : 'stack output ServerInstanceId';
+        steps.push({
+          title: `Copy the server's PostgreSQL into the managed database (${from.name} → ${to.name})`,
+          instructions: [
+            `Rung ${from.name} keeps PostgreSQL on the server's data volume; rung ${to.name} uses the managed Aurora writer, which starts empty.`,
+            `1. Deploy rung ${to.name}. It adds the Aurora cluster and its secret; the server and its data volume stay.`,
+            `2. Copy the data with the SSM document the SingleServer ships (its name is in ${docLabel}; the server is ${instanceLabel}):`,
+            `     DOC=${outputQuery(doc, mainStack, 'MigrateDatabaseDocument')}`,
+            `     INSTANCE=${outputQuery(instance, mainStack, 'ServerInstanceId')}`,
+            '     aws ssm send-command --document-name "$DOC" --targets Key=InstanceIds,Values="$INSTANCE"',
+            '   and wait until `aws ssm list-command-invocations --command-id <CommandId> --details` reports Success.',
+            '3. Verify: compare the row count of every table on the server\'s database with the Aurora writer (e.g. `SELECT count(*)` per table via SSM Session Manager).',
+            '4. Switch: only once the counts match, send traffic to the app reading DATABASE_HOST from the managed writer (restart the app on the server).',
+            '5. The old data volume is retained (DeletionPolicy Retain, daily snapshots); after verification, delete it by hand with `aws ec2 delete-volume`.',
+          ].join('\n'),
+        });
+        break;
+      }
+    }
+  }
+  return steps;
+}
+
+/** The plan for swapping rung `fromTier` for `toTier`, given both rungs' synthesized templates. */
+export function planAwsTemplates(fromTier: string, toTier: string, before: AwsTemplates, after: AwsTemplates): UpgradePlan {
+  const from = Tier.fromName(fromTier);
+  const to = Tier.fromName(toTier);
+  const changes = diffAwsTemplates(before, after);
+  const migrations = awsMigrationSteps(requiredMigrations(from, to), from, to, after);
+  return { cloud: 'aws', from: from.name, to: to.name, changes, migrations, verdict: verdictOf(changes, migrations) };
+}
+
+/** The plan for swapping rung `fromTier` (1K … 1B) for `toTier` on AWS. Synthesizes both rungs offline. */
+export function planAws(fromTier: string, toTier: string): UpgradePlan {
+  const from = Tier.fromName(fromTier);
+  const to = Tier.fromName(toTier);
+  // Loaded here so that merely importing the planner does not load aws-cdk-lib.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthAwsTemplates } = require('./synth-rung') as { synthAwsTemplates: (tierName: string) => AwsTemplates };
+  return planAwsTemplates(from.name, to.name, synthAwsTemplates(from.name), synthAwsTemplates(to.name));
+}

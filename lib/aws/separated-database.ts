@@ -1,0 +1,95 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { logRetention } from './log-retention';
+import { LadderNetwork } from './network';
+import { acknowledge } from './nag';
+import { requireIntInRange, requireNumberInRange, requireOrdered } from '../core/errors';
+
+/** Props for {@link SeparatedDatabase}. */
+export interface SeparatedDatabaseProps {
+  /** The VPC; the cluster goes in its isolated subnets. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Serverless v2 minimum capacity in ACU (0.5-256).
+   * @default 0.5
+   */
+  readonly minCapacity?: number;
+  /**
+   * Serverless v2 maximum capacity in ACU (1-256).
+   * @default 4
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Days of automated backups (1-35).
+   * @default 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Days the PostgreSQL log is kept in CloudWatch.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Aurora PostgreSQL version. Changing it later is a major-version upgrade, done in place by Aurora.
+   * @default 16.9
+   */
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+}
+
+/**
+ * Rung 10K: Aurora PostgreSQL (Serverless v2 writer) in isolated subnets, credentials in
+ * Secrets Manager, encrypted, TLS enforced, backed up, deletion-protected and snapshotted
+ * on removal. The same cluster becomes shard 0 on the sharded rungs.
+ */
+export class SeparatedDatabase extends Construct {
+  /** The Aurora cluster. */
+  public readonly cluster: rds.DatabaseCluster;
+  /** Its generated credentials (JSON: username, password, host, port, ...). */
+  public readonly secret: secretsmanager.ISecret;
+  /** Its network access (allow the app to connect with `connections.allowDefaultPortFrom`). */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: SeparatedDatabaseProps) {
+    super(scope, id);
+    const minCapacity = requireNumberInRange('minCapacity', props.minCapacity ?? 0.5, 0.5, 256);
+    const maxCapacity = requireNumberInRange('maxCapacity', props.maxCapacity ?? 4, 1, 256);
+    requireOrdered('minCapacity', minCapacity, 'maxCapacity', maxCapacity);
+    const retention = requireIntInRange('backupRetentionDays', props.backupRetentionDays ?? 7, 1, 35);
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({
+      version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_16_9,
+    });
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine,
+      vpc: props.vpc,
+      vpcSubnets: { subnetGroupName: LadderNetwork.ISOLATED },
+      writer: rds.ClusterInstance.serverlessV2('Writer', { enablePerformanceInsights: true, autoMinorVersionUpgrade: true }),
+      serverlessV2MinCapacity: minCapacity,
+      serverlessV2MaxCapacity: maxCapacity,
+      credentials: rds.Credentials.fromGeneratedSecret('postgres'),
+      parameterGroup: new rds.ParameterGroup(this, 'Parameters', {
+        engine,
+        description: 'scale-ladder: TLS only',
+        parameters: { 'rds.force_ssl': '1' },
+      }),
+      storageEncrypted: true,
+      iamAuthentication: true,
+      deletionProtection: true,
+      copyTagsToSnapshot: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      backup: { retention: Duration.days(retention), preferredWindow: '02:00-03:00' },
+      preferredMaintenanceWindow: 'sun:04:00-sun:05:00',
+      cloudwatchLogsExports: ['postgresql'],
+      cloudwatchLogsRetention: logRetention('logRetentionDays', props.logRetentionDays ?? 30),
+      monitoringInterval: Duration.seconds(60),
+    });
+    this.secret = this.cluster.secret!;
+    this.connections = this.cluster.connections;
+    acknowledge(this, { id: 'AwsSolutions-SMG4', reason: 'Rotating the master secret restarts connections; enable it with cluster.addRotationSingleUser() when the app re-reads credentials.' });
+    acknowledge(this, { id: 'AwsSolutions-RDS11', reason: 'The default PostgreSQL port is kept so the app contract (DATABASE_PORT) stays stable across rungs; the cluster is only reachable from isolated subnets.' });
+    acknowledge(this, { id: 'AwsSolutions-IAM4', reason: 'The enhanced-monitoring role uses the AWS managed AmazonRDSEnhancedMonitoringRole policy, the documented least privilege.' });
+  }
+}

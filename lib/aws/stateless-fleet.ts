@@ -1,0 +1,213 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { AppEnvironment } from './app-environment';
+import { AppImage } from './app-image';
+import { fargateSize } from './fargate-sizing';
+import { logRetention } from './log-retention';
+import { LadderNetwork } from './network';
+import { acknowledge } from './nag';
+import { requireIntInRange, requireOrdered, requirePattern } from '../core/errors';
+
+/** Props for {@link StatelessFleet}. */
+export interface StatelessFleetProps {
+  /** The VPC: load balancer in public subnets, tasks in private ones. */
+  readonly vpc: ec2.IVpc;
+  /** The app's image. */
+  readonly image: AppImage;
+  /** The port the app listens on. */
+  readonly port: number;
+  /**
+   * Path the load balancer probes.
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * What the app receives (the app contract).
+   * @default - nothing
+   */
+  readonly environment?: AppEnvironment;
+  /**
+   * vCPUs per task (0.25, 0.5, 1, 2, 4, 8, 16).
+   * @default 1
+   */
+  readonly vcpu?: number;
+  /**
+   * Memory per task in GiB, within Fargate's range for the vCPU size.
+   * @default 2
+   */
+  readonly memoryGib?: number;
+  /**
+   * Fewest tasks (spread over the three zones).
+   * @default 2
+   */
+  readonly minTasks?: number;
+  /**
+   * Most tasks.
+   * @default 10
+   */
+  readonly maxTasks?: number;
+  /**
+   * Average CPU the autoscaler aims for, in percent (10-90).
+   * @default 60
+   */
+  readonly targetCpuPercent?: number;
+  /**
+   * Requests per second per task the autoscaler aims for.
+   * @default 60
+   */
+  readonly targetRequestsPerTask?: number;
+  /**
+   * Certificate for HTTPS on the load balancer; HTTP then redirects to HTTPS.
+   * @default - HTTP only (put CdnEdge in front for HTTPS without a domain)
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * Days logs are kept.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * Rung 100K: an internet-facing ALB in front of an ECS Fargate service over three
+ * zones, autoscaled on CPU and on requests per task, with the deployment circuit
+ * breaker rolling back failed releases.
+ */
+export class StatelessFleet extends Construct {
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener on port 80 (forwards, or redirects to HTTPS when a certificate is given). */
+  public readonly httpListener: elbv2.ApplicationListener;
+  /** The HTTPS listener, when a certificate is given. */
+  public readonly httpsListener?: elbv2.ApplicationListener;
+  /** The task definition of the app. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The app container (add variables with `container.addEnvironment`). */
+  public readonly container: ecs.ContainerDefinition;
+  /** The ECS service. */
+  public readonly service: ecs.FargateService;
+  /** The target group the service registers in. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The task count autoscaling. */
+  public readonly scaling: ecs.ScalableTaskCount;
+  /** Access logs of the load balancer. */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** Container logs. */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: StatelessFleetProps) {
+    super(scope, id);
+    const port = requireIntInRange('port', props.port, 1, 65535);
+    const healthCheckPath = requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
+    const size = fargateSize('vcpu', props.vcpu ?? 1, 'memoryGib', props.memoryGib ?? 2);
+    const minTasks = requireIntInRange('minTasks', props.minTasks ?? 2, 1, 1000);
+    const maxTasks = requireIntInRange('maxTasks', props.maxTasks ?? 10, 1, 5000);
+    requireOrdered('minTasks', minTasks, 'maxTasks', maxTasks);
+    const targetCpu = requireIntInRange('targetCpuPercent', props.targetCpuPercent ?? 60, 10, 90);
+    const targetRequests = requireIntInRange('targetRequestsPerTask', props.targetRequestsPerTask ?? 60, 1, 100_000);
+    const environment = props.environment ?? new AppEnvironment();
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+    });
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    acknowledge(this.accessLogsBucket, { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it to itself would loop.' });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetGroupName: LadderNetwork.PUBLIC },
+      dropInvalidHeaderFields: true,
+    });
+    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+    acknowledge(this.loadBalancer, { id: 'AwsSolutions-EC23', reason: 'The load balancer is the public entry point; it listens on 80/443 only.' });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention('logRetentionDays', props.logRetentionDays ?? 90) });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      ...size,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    this.container = this.taskDefinition.addContainer('App', {
+      image: props.image.containerImage,
+      portMappings: [{ containerPort: port, name: 'app' }],
+      environment: { ...environment.variables, PORT: String(port) },
+      secrets: environment.ecsSecrets(),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
+    });
+    props.image.grantPull(this.taskDefinition.obtainExecutionRole());
+    acknowledge(this.taskDefinition, { id: 'AwsSolutions-ECS2', reason: 'Only non-secret app-contract values are plain environment variables; credentials come from Secrets Manager.' });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: minTasks,
+      vpcSubnets: { subnetGroupName: LadderNetwork.PRIVATE },
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: Duration.seconds(60),
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+    });
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+      vpc: props.vpc,
+      port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      targets: [this.service],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: { path: healthCheckPath, healthyHttpCodes: '200-399', interval: Duration.seconds(15), healthyThresholdCount: 2 },
+    });
+
+    if (props.certificate) {
+      this.httpsListener = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [props.certificate],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        defaultTargetGroups: [this.targetGroup],
+      });
+      this.httpListener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      });
+    } else {
+      this.httpListener = this.loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [this.targetGroup] });
+    }
+
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
+    this.scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: targetCpu,
+      scaleInCooldown: Duration.seconds(120),
+      scaleOutCooldown: Duration.seconds(30),
+    });
+    this.scaling.scaleOnRequestCount('Requests', {
+      // The ALB metric counts requests per target per minute.
+      requestsPerTarget: targetRequests * 60,
+      targetGroup: this.targetGroup,
+      scaleInCooldown: Duration.seconds(120),
+      scaleOutCooldown: Duration.seconds(30),
+    });
+  }
+
+  /** The public DNS name of the load balancer. */
+  public get loadBalancerDnsName(): string {
+    return this.loadBalancer.loadBalancerDnsName;
+  }
+}
