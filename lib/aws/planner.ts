@@ -47,17 +47,17 @@ export function isStatefulAwsType(type: string): boolean {
   return AWS_STATEFUL_TYPES.has(type);
 }
 
+/** The construct id of the composer in the stacks the planner compares (the `scale-ladder` command's app). */
+export const PLANNER_COMPOSER_ID = 'App';
+
 /**
  * The layer a resource belongs to: the construct id right below the composer in its
- * `aws:cdk:path` (`Shop/App/Database/Cluster/Resource` → `Database`). A construct that
- * sits directly in the stack is its own layer (`Shop/CDKMetadata/Default` → `CDKMetadata`).
+ * `aws:cdk:path` (`Shop/App/Database/Cluster/Resource` → `Database`). Anything not inside
+ * a layer of the composer belongs to `Stack` (the same rule `scale-ladder synth` counts by).
  */
-export function layerOfPath(path: string | undefined): string {
-  if (!path) return '(no construct path)';
-  const parts = path.split('/');
-  if (parts.length >= 4) return parts[2];
-  if (parts.length >= 2) return parts[1];
-  return parts[0];
+export function layerOfPath(path: string | undefined, composerId: string = PLANNER_COMPOSER_ID): string {
+  const parts = (path ?? '').split('/');
+  return parts[1] === composerId && parts.length > 3 ? parts[2] : 'Stack';
 }
 
 function layerOf(resource: any): string {
@@ -191,6 +191,10 @@ export function planAws(fromTier: string, toTier: string): UpgradePlan {
   const to = Tier.fromName(toTier);
   // Loaded here so that merely importing the planner does not load aws-cdk-lib.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { synthAwsTemplates } = require('./synth-rung') as { synthAwsTemplates: (tierName: string) => AwsTemplates };
-  return planAwsTemplates(from.name, to.name, synthAwsTemplates(from.name), synthAwsTemplates(to.name));
+  const { synthAwsTemplates } = require('./synth-rung') as {
+    synthAwsTemplates: (tierName: string, options?: { context?: Record<string, unknown> }) => AwsTemplates;
+  };
+  // Construct paths in the template metadata give each change its layer.
+  const options = { context: { 'aws:cdk:enable-path-metadata': true } };
+  return planAwsTemplates(from.name, to.name, synthAwsTemplates(from.name, options), synthAwsTemplates(to.name, options));
 }

@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { AppImage } from './app-image';
+import { ScaleLadder } from './scale-ladder';
+import { Tier } from '../core/tier';
+
+/*
+ * Synthesizes one rung the way a user's app would: the same app, stack and construct
+ * ids on every rung, so two rungs' outputs compare file by file. Used by the
+ * `scale-ladder` command and the ladder tests; not part of the jsii API.
+ */
+
+export const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:1.27';
+export const STACK_ID = 'ScaleLadder';
+export const COMPOSER_ID = 'App';
+export const DEFAULT_ENV = { account: '123456789012', region: 'us-east-1' };
+
+export interface StackSummary {
+  readonly name: string;
+  readonly file: string;
+  readonly resources: number;
+  readonly bytes: number;
+  readonly outputs: number;
+  readonly byLayer: Record<string, number>;
+}
+
+export interface RungSynthesis {
+  readonly stacks: StackSummary[];
+}
+
+export interface RungOptions {
+  readonly region?: string;
+  readonly context?: Record<string, unknown>;
+}
+
+/** Builds the rung's app without synthesizing it (tests assert on the constructs). */
+export function buildAwsRung(tierName: string, outdir?: string, options: RungOptions = {}): { app: App; stack: Stack; ladder: ScaleLadder } {
+  const tier = Tier.fromName(tierName);
+  const app = new App({ outdir, context: options.context });
+  const stack = new Stack(app, STACK_ID, { env: { ...DEFAULT_ENV, region: options.region ?? DEFAULT_ENV.region } });
+  const ladder = new ScaleLadder(stack, COMPOSER_ID, { tier, image: AppImage.fromRegistry(DEFAULT_IMAGE), port: 80 });
+  return { app, stack, ladder };
+}
+
+/** The templates of a rung by stack name. */
+export function synthAwsTemplates(tierName: string, options: RungOptions = {}): Record<string, any> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-ladder-'));
+  try {
+    const assembly = buildAwsRung(tierName, outdir, options).app.synth();
+    return Object.fromEntries(assembly.stacks.map(s => [s.stackName, s.template]));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Writes the rung's cloud assembly to `outdir` and summarizes each stack. */
+export function synthAwsRung(tierName: string, outdir: string): RungSynthesis {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const assembly = buildAwsRung(tierName, outdir).app.synth();
+  const stacks = assembly.stacks.map(s => {
+    const file = path.join(outdir, s.templateFile);
+    const resources = Object.values<any>(s.template.Resources ?? {});
+    const byLayer: Record<string, number> = {};
+    for (const r of resources) {
+      const layer = layerOf(r.Metadata?.['aws:cdk:path']);
+      byLayer[layer] = (byLayer[layer] ?? 0) + 1;
+    }
+    return {
+      name: s.stackName,
+      file,
+      resources: resources.length,
+      bytes: fs.statSync(file).size,
+      outputs: Object.keys(s.template.Outputs ?? {}).length,
+      byLayer,
+    };
+  });
+  return { stacks };
+}
+
+/** The construct id right below the composer (`Stack/App/Database/...` → `Database`), else `Stack`. */
+export function layerOf(cdkPath: string | undefined): string {
+  const parts = (cdkPath ?? '').split('/');
+  return parts[1] === COMPOSER_ID && parts.length > 3 ? parts[2] : 'Stack';
+}
