@@ -1,0 +1,96 @@
+import { parseCloud, parseTier, UsageError } from './args';
+import { plannerFor } from './clouds';
+import { Command, writeJson, writeLines } from './command';
+import { plural, table } from './format';
+import { ChangeAction, losesData, ResourceChange, UpgradePlan } from '../core/upgrade-plan';
+
+const ACTIONS: ReadonlyArray<{ action: ChangeAction; mark: string; words: string }> = [
+  { action: 'ADD', mark: '+', words: 'to add' },
+  { action: 'UPDATE', mark: '~', words: 'to update in place' },
+  { action: 'REPLACE', mark: '!', words: 'to replace' },
+  { action: 'REMOVE', mark: '-', words: 'to remove' },
+];
+const MARK = Object.fromEntries(ACTIONS.map(a => [a.action, a.mark])) as Record<ChangeAction, string>;
+
+export function summarize(changes: readonly ResourceChange[]): Record<'added' | 'updated' | 'replaced' | 'removed' | 'retained', number> {
+  const count = (action: ChangeAction) => changes.filter(c => c.action === action).length;
+  return {
+    added: count('ADD'),
+    updated: count('UPDATE'),
+    replaced: count('REPLACE'),
+    removed: count('REMOVE'),
+    retained: changes.filter(c => c.action === 'REMOVE' && c.retained).length,
+  };
+}
+
+function note(change: ResourceChange): string {
+  const notes: string[] = [];
+  if (change.stateful) notes.push('stateful');
+  if (change.action === 'REMOVE') notes.push(change.retained ? 'retained (orphaned, not deleted)' : 'deleted');
+  if (change.properties?.length) notes.push(change.properties.join(', '));
+  if (losesData(change)) notes.push('LOSES DATA');
+  return notes.join('; ');
+}
+
+/** The plan as text: changes grouped by layer, the totals, the migration steps, the verdict last. */
+export function renderPlan(plan: UpgradePlan): string[] {
+  const lines = [`${plan.cloud} ${plan.from} → ${plan.to}: upgrade plan`];
+  const layers = [...new Set(plan.changes.map(c => c.layer))].sort((a, b) => a.localeCompare(b));
+  for (const layer of layers) {
+    const changes = plan.changes.filter(c => c.layer === layer);
+    lines.push('', `${layer}  (${plural(changes.length, 'change')})`);
+    lines.push(...table(changes.map(c => [MARK[c.action], c.action.toLowerCase(), c.id, c.type, note(c)]), [], '  '));
+  }
+  if (plan.changes.length === 0) lines.push('', 'No resource changes.');
+  const s = summarize(plan.changes);
+  lines.push('', `${s.added} to add, ${s.updated} to update in place, ${s.replaced} to replace, ${s.removed} to remove` +
+    (s.removed ? ` (${s.retained} of them retained)` : ''));
+  const losing = plan.changes.filter(losesData);
+  if (losing.length) {
+    lines.push('', 'Data loss: these stateful resources would be replaced or deleted:');
+    lines.push(...losing.map(c => `  ${c.id} (${c.type}) ${c.action === 'REPLACE' ? 'replaced' : 'deleted'}`));
+  }
+  if (plan.migrations.length) {
+    lines.push('', 'Migration steps (run them as part of the swap):');
+    plan.migrations.forEach((m, i) => {
+      lines.push(`  ${i + 1}. ${m.title}`);
+      lines.push(...m.instructions.split('\n').map(l => `     ${l}`));
+    });
+  }
+  lines.push('', `verdict: ${plan.verdict}`);
+  return lines;
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'the upgrade plan for swapping one rung for a higher one, with a SAFE / MIGRATION / UNSAFE verdict',
+  synopsis: '--cloud aws|gcp --from T --to T [--json]',
+  description: [
+    'Synthesizes both rungs and compares them resource by resource: added, updated in place,',
+    'replaced, removed (and whether a removed resource is retained), grouped by layer, plus the',
+    'migration steps a data move needs. Exit code 0 for SAFE and MIGRATION, 1 for UNSAFE (a stateful',
+    'resource would be replaced or deleted).',
+  ].join('\n'),
+  options: {
+    cloud: { type: 'string', value: 'aws|gcp', description: 'the cloud (required)' },
+    from: { type: 'string', value: 'T', description: 'the rung deployed now (required)' },
+    to: { type: 'string', value: 'T', description: 'the higher rung to swap in (required)' },
+    json: { type: 'boolean', description: 'print one JSON object' },
+  },
+  run(values, io) {
+    const cloud = parseCloud(values);
+    const from = parseTier(values, 'from');
+    const to = parseTier(values, 'to');
+    if (from.rank >= to.rank) {
+      throw new UsageError(`--from must be a lower rung than --to (the ladder is climbed upwards), got --from ${from.name} --to ${to.name}`);
+    }
+    const plan = plannerFor(cloud)(from.name, to.name);
+    const exitCode = plan.verdict === 'UNSAFE' ? 1 : 0;
+    if (values.json) {
+      writeJson(io, { ...plan, summary: summarize(plan.changes) });
+    } else {
+      writeLines(io, renderPlan(plan));
+    }
+    return exitCode;
+  },
+};
