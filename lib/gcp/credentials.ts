@@ -1,0 +1,68 @@
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
+import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
+import { TerraformResource, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { baseSettings, GcpBaseProps, labels, PROTECT } from './common';
+
+/** Props of `DatabaseCredentials`. */
+export interface DatabaseCredentialsProps extends GcpBaseProps {
+  /**
+   * The PostgreSQL user the app connects as.
+   * @default 'app'
+   */
+  readonly username?: string;
+}
+
+/**
+ * The app's PostgreSQL password: generated once (hashicorp/random `random_password`), kept in a
+ * Secret Manager secret and shared by the server-local database, the managed database and
+ * every shard, so a climb never changes what the app connects with. Everything here is
+ * protected: losing it locks the app out of its data.
+ */
+export class DatabaseCredentials extends Construct {
+  /** The generated password (`random_password`; its `result` is sensitive). */
+  public readonly password: TerraformResource;
+  /** The secret holding it. */
+  public readonly secret: SecretManagerSecret;
+  /** The secret's version holding the password. */
+  public readonly secretVersion: SecretManagerSecretVersion;
+  /** The PostgreSQL user name. */
+  public readonly username: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseCredentialsProps) {
+    super(scope, id);
+    const { project, name } = baseSettings(props);
+    this.username = props.username ?? 'app';
+
+    this.password = new TerraformResource(this, 'Password', {
+      terraformResourceType: 'random_password',
+      terraformGeneratorMetadata: { providerName: 'random' },
+      lifecycle: PROTECT,
+    });
+    // Letters and digits only: safe in connection strings and shell scripts.
+    this.password.addOverride('length', 32);
+    this.password.addOverride('special', false);
+    // Declare where the random provider comes from (it needs no configuration or credentials).
+    TerraformStack.of(this).addOverride('terraform.required_providers.random', { source: 'hashicorp/random', version: '>= 3.5.0' });
+
+    this.secret = new SecretManagerSecret(this, 'Secret', {
+      project,
+      secretId: `${name}-database-password`,
+      replication: { auto: {} },
+      deletionProtection: true,
+      labels: labels(name, 'credentials'),
+      lifecycle: PROTECT,
+    });
+    this.secretVersion = new SecretManagerSecretVersion(this, 'SecretVersion', {
+      secret: this.secret.id,
+      secretData: this.password.getStringAttribute('result'),
+      deletionPolicy: 'DISABLE',
+      lifecycle: PROTECT,
+    });
+  }
+
+  /** The password as a Terraform reference (sensitive). */
+  public get passwordValue(): string {
+    return this.password.getStringAttribute('result');
+  }
+}

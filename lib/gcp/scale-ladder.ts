@@ -1,0 +1,265 @@
+import { Construct } from 'constructs';
+import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
+import { Tier } from '../core/tier';
+import { Cache } from './cache';
+import { CdnEdge } from './cdn-edge';
+import { DATABASE_NAME, DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, shardMapJson } from './cloud-sql';
+import { baseSettings, GcpBaseProps, readerDnsName, requireDomain } from './common';
+import { DatabaseCredentials } from './credentials';
+import { GeoRoutedRegions } from './geo-routed-regions';
+import { Network } from './network';
+import { Operations } from './operations';
+import { QueueWorkers } from './queue-workers';
+import { ReadReplicaSet } from './read-replica-set';
+import { resolveExtraRegions } from './regions';
+import { SeparatedDatabase } from './separated-database';
+import { ShardedCluster } from './sharded-cluster';
+import { SingleServer } from './single-server';
+import { StatelessFleet } from './stateless-fleet';
+
+/** What every rung of the Google Cloud ladder takes (everything but the tier). */
+export interface ScaleLadderOptions extends GcpBaseProps {
+  /** The app's container image, e.g. `us-docker.pkg.dev/cloudrun/container/hello`. */
+  readonly image: string;
+  /**
+   * The port the app listens on.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * The app's health-check path.
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * A domain for the app: TLS with a certificate (Let's Encrypt on the single server, a
+   * Google-managed certificate on the load balancer) and HTTP→HTTPS redirect.
+   * @default - HTTP on the server's or load balancer's IP
+   */
+  readonly domainName?: string;
+  /**
+   * Further regions, in order of use: the first is the warm standby on 100M and, with the
+   * second, active on 1B. Their order fixes their subnets: append, never reorder.
+   * @default - the primary region's peers from the library's region table
+   */
+  readonly regions?: string[];
+  /**
+   * The private /16 the network is carved from (fixed on the first rung).
+   * @default '10.20.0.0/16'
+   */
+  readonly networkCidr?: string;
+  /**
+   * E-mail address for alerts (100K and up).
+   * @default - alerts show in Cloud Monitoring only
+   */
+  readonly alertEmail?: string;
+  /**
+   * The queue workers' image (10M and up).
+   * @default - the app image (workers get APP_ROLE=worker)
+   */
+  readonly workerImage?: string;
+}
+
+/** Props of `ScaleLadder`. */
+export interface ScaleLadderProps extends ScaleLadderOptions {
+  /** The rung: `Tier.USERS_1K` … `Tier.USERS_1B` or a `Tier.custom(...)`. */
+  readonly tier: Tier;
+}
+
+/**
+ * The Google Cloud ladder: composes the layers a tier switches on from the tier table alone.
+ * Every layer is a child with a fixed id, so a stateful resource keeps its Terraform address on
+ * every rung it exists on and above; swapping `Tier1M` for `Tier10M` only adds resources or
+ * updates them in place (1K → 10K also copies the database off the server: a migration).
+ */
+export class ScaleLadder extends Construct {
+  /** The rung. */
+  public readonly tier: Tier;
+  /** The network. */
+  public readonly network: Network;
+  /** The database password (every rung). */
+  public readonly credentials: DatabaseCredentials;
+  /** The single server: the VM while it runs, its data disk for good. */
+  public readonly singleServer: SingleServer;
+  /** Cloud SQL, from 10K. */
+  public readonly database?: SeparatedDatabase;
+  /** Read replicas, from 100K. */
+  public readonly readReplicas?: ReadReplicaSet;
+  /** Cloud Run behind the global load balancer, from 100K. */
+  public readonly fleet?: StatelessFleet;
+  /** Memorystore, from 1M. */
+  public readonly cache?: Cache;
+  /** CDN, static bucket and Cloud Armor, from 1M. */
+  public readonly cdn?: CdnEdge;
+  /** Shards 1…N-1, from 10M. */
+  public readonly shards?: ShardedCluster;
+  /** Pub/Sub and workers, from 10M. */
+  public readonly queue?: QueueWorkers;
+  /** Further regions (warm standby on 100M, active on 1B). */
+  public readonly regions?: GeoRoutedRegions;
+  /** Logs, dashboards, alerts, SLOs. */
+  public readonly operations: Operations;
+  /** The app's plain environment in the primary region (AppContract names). */
+  public readonly environment: Record<string, string>;
+  /** The app's secret environment: name → Secret Manager secret id. */
+  public readonly secretEnvironment: Record<string, string>;
+  /** Where users reach the app. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ScaleLadderProps) {
+    super(scope, id);
+    if (!(props.tier instanceof Tier)) {
+      throw new ScaleLadderError(`tier must be a Tier (e.g. Tier.USERS_100K), got ${JSON.stringify(props.tier)}`);
+    }
+    const base = baseSettings(props);
+    const { project, region, name } = base;
+    const tier = this.tier = props.tier;
+    const spec = tier.spec;
+    const port = requireIntInRange('port', props.port ?? 8080, 1, 65535);
+    const healthCheckPath = requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/, "an absolute URL path such as '/healthz'");
+    if (props.domainName !== undefined) requireDomain(props.domainName);
+    requirePattern('image', props.image, /^[a-z0-9][a-z0-9.\-_/:@]*[a-z0-9]$/i, 'a container image reference such as \'us-docker.pkg.dev/cloudrun/container/hello\'');
+
+    // Regions: the first `activeRegions - 1` further regions serve traffic, the next ones stand by.
+    const activeExtra = spec.regions.activeRegions - 1;
+    const extras = resolveExtraRegions(region, props.regions, activeExtra + spec.regions.warmStandbyRegions);
+    const activeRegions = extras.slice(0, activeExtra);
+    const standbyRegions = extras.slice(activeExtra);
+    const geoDns = activeRegions.length > 0;
+
+    const db = spec.database;
+    if (db) {
+      // Cloud SQL caps replicas per primary (in-region and cross-region together).
+      const max = MAX_REPLICAS_PER_PRIMARY - extras.length;
+      if (!Number.isInteger(db.readReplicas) || db.readReplicas < 0 || db.readReplicas > max) {
+        throw new ScaleLadderError(`readReplicas must be an integer 0-${max} (Cloud SQL allows ${MAX_REPLICAS_PER_PRIMARY} replicas per primary; ` +
+          `this tier adds ${extras.length} cross-region), got ${JSON.stringify(db.readReplicas)}`);
+      }
+      requireIntInRange('shards', db.shards, 1, 64);
+    }
+
+    this.network = new Network(this, 'Network', { ...base, networkCidr: props.networkCidr, extraRegions: extras });
+    this.credentials = new DatabaseCredentials(this, 'Credentials', base);
+
+    if (db) {
+      this.database = new SeparatedDatabase(this, 'SeparatedDatabase', {
+        ...base, network: this.network, credentials: this.credentials,
+        databaseTier: db.gcpTier, highAvailability: db.gcpHighAvailability, backupRetentionDays: db.backupRetentionDays,
+      });
+      if (db.readReplicas > 0) {
+        this.readReplicas = new ReadReplicaSet(this, 'ReadReplicaSet', {
+          ...base, network: this.network, primary: this.database.instance,
+          replicas: db.readReplicas, otherReplicas: extras.length, databaseTier: db.gcpTier,
+        });
+      }
+      if (db.shards > 1) {
+        this.shards = new ShardedCluster(this, 'ShardedCluster', {
+          ...base, network: this.network, credentials: this.credentials,
+          shardZero: this.database.instance, shardZeroReaderHost: this.readReplicas?.readerHost,
+          shards: db.shards, replicasPerShard: db.readReplicas, otherReplicasPerShard: extras.length,
+          databaseTier: db.gcpTier, highAvailability: db.gcpHighAvailability, backupRetentionDays: db.backupRetentionDays,
+        });
+      }
+    }
+    if (spec.cache) {
+      this.cache = new Cache(this, 'Cache', {
+        ...base, network: this.network,
+        memorySizeGib: spec.cache.gcpMemorySizeGib, readReplicas: spec.cache.replicasPerShard,
+      });
+    }
+    if (spec.cdn) this.cdn = new CdnEdge(this, 'CdnEdge', base);
+
+    // The app contract: the same names on every rung (AppContract), secrets from Secret Manager.
+    const hostsDatabase = spec.server.hostsDatabase || !this.database;
+    const writer = hostsDatabase ? '127.0.0.1' : this.database!.host;
+    const env: Record<string, string> = {
+      APP_TIER: tier.name,
+      APP_CLOUD: 'gcp',
+      APP_REGION: region,
+      PORT: String(port),
+      DATABASE_HOST: writer,
+      DATABASE_READER_HOST: geoDns ? readerDnsName(name, 0).replace(/\.$/, '') : this.readReplicas?.readerHost ?? writer,
+      DATABASE_PORT: String(DATABASE_PORT),
+      DATABASE_NAME,
+      DATABASE_USER: this.credentials.username,
+      DATABASE_SSL: hostsDatabase ? 'disable' : 'require',
+    };
+    const secretEnv: Record<string, string> = { DATABASE_PASSWORD: this.credentials.secret.id };
+    if (this.cache) {
+      env.CACHE_HOST = this.cache.host;
+      env.CACHE_PORT = this.cache.port;
+      secretEnv.CACHE_AUTH_TOKEN = this.cache.authSecret.id;
+    }
+    if (this.cdn) env.STATIC_BUCKET = this.cdn.bucket.name;
+    if (this.shards) {
+      env.SHARD_COUNT = String(this.shards.shardInstances.length);
+      env.SHARD_MAP = geoDns
+        ? shardMapJson(this.shards.shardInstances.map((w, i) => ({
+          id: i, host: w.privateIpAddress, readerHost: readerDnsName(name, i).replace(/\.$/, ''), port: DATABASE_PORT, secret: this.credentials.secret.secretId,
+        })))
+        : this.shards.shardMap;
+    }
+    if (spec.queue) env.QUEUE_URL = `projects/${project}/topics/${name}-work`;
+    this.environment = env;
+    this.secretEnvironment = secretEnv;
+
+    this.singleServer = new SingleServer(this, 'SingleServer', {
+      ...base, network: this.network, image: props.image, port,
+      running: spec.server.running, hostsDatabase,
+      machineType: spec.server.gcpMachineType, dataDiskGib: spec.server.dataVolumeGib,
+      domainName: spec.fleet ? undefined : props.domainName,
+      environment: env, secretEnvironment: secretEnv,
+    });
+
+    const fleet = spec.fleet;
+    if (fleet) {
+      this.fleet = new StatelessFleet(this, 'StatelessFleet', {
+        ...base, network: this.network, image: props.image, port, healthCheckPath,
+        cpu: fleet.vcpu, memoryGib: fleet.memoryGib, minInstances: fleet.minInstances, maxInstances: fleet.maxInstances,
+        concurrency: fleet.targetRequestsPerInstance, deployment: fleet.deployment,
+        domainName: props.domainName, edge: this.cdn,
+        environment: env, secretEnvironment: secretEnv,
+        extraRoles: spec.operations.tracing ? ['roles/cloudtrace.agent'] : undefined,
+      });
+    } else if (extras.length > 0 || spec.queue) {
+      throw new ScaleLadderError(`tier '${tier.name}' must have a stateless fleet to use further regions or queue workers, got none`);
+    }
+
+    if (spec.queue) {
+      this.queue = new QueueWorkers(this, 'QueueWorkers', {
+        ...base, network: this.network, image: props.workerImage ?? props.image, port, healthCheckPath,
+        minInstances: spec.queue.workerMinInstances, maxInstances: spec.queue.workerMaxInstances,
+        messagesPerWorker: spec.queue.backlogPerWorker, eventStream: spec.queue.eventStream,
+        environment: env, secretEnvironment: secretEnv,
+        publishers: [`serviceAccount:${this.fleet!.serviceAccount.email}`],
+      });
+    }
+
+    if (extras.length > 0) {
+      if (!this.database) throw new ScaleLadderError(`tier '${tier.name}' must have a managed database to use further regions, got none`);
+      this.regions = new GeoRoutedRegions(this, 'GeoRoutedRegions', {
+        ...base, network: this.network, fleet: this.fleet!,
+        shardZero: this.database.instance, readReplicas: this.readReplicas, shardedCluster: this.shards,
+        databaseSecretId: this.credentials.secret.secretId,
+        activeRegions, standbyRegions,
+        image: props.image, port, healthCheckPath,
+        cpu: fleet!.vcpu, memoryGib: fleet!.memoryGib, minInstances: fleet!.minInstances, maxInstances: fleet!.maxInstances,
+        concurrency: fleet!.targetRequestsPerInstance, deployment: fleet!.deployment,
+        databaseTier: db!.gcpTier,
+        environment: env, secretEnvironment: secretEnv,
+      });
+    }
+
+    this.operations = new Operations(this, 'Operations', {
+      ...base,
+      logRetentionDays: spec.operations.logRetentionDays,
+      backendServiceName: this.fleet ? `${name}-backend` : undefined,
+      dashboards: spec.operations.dashboards,
+      slo: spec.operations.tracing,
+      alertEmail: props.alertEmail,
+    });
+
+    this.url = this.fleet ? this.fleet.url
+      : props.domainName ? `https://${props.domainName}` : `http://${this.singleServer.address!.address}`;
+  }
+}

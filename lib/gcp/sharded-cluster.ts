@@ -1,0 +1,127 @@
+import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
+import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
+import { Construct } from 'constructs';
+import { requireIntInRange } from '../core/errors';
+import { DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, postgresPrimary, postgresReplica, ShardMapEntry, shardMapJson } from './cloud-sql';
+import { baseSettings, GcpBaseProps } from './common';
+import { DatabaseCredentials } from './credentials';
+import { Network } from './network';
+
+/** Props of `ShardedCluster`. */
+export interface ShardedClusterProps extends GcpBaseProps {
+  /** The network. */
+  readonly network: Network;
+  /** The user and password (the same on every shard). */
+  readonly credentials: DatabaseCredentials;
+  /** Shard 0: the original instance (`SeparatedDatabase.instance`), which stays where it is. */
+  readonly shardZero: SqlDatabaseInstance;
+  /**
+   * Reader host of shard 0.
+   * @default - shard 0's writer
+   */
+  readonly shardZeroReaderHost?: string;
+  /** Number of hash shards, shard 0 included (2-64). Shards are only ever added. */
+  readonly shards: number;
+  /**
+   * Read replicas per new shard, in its region.
+   * @default 0
+   */
+  readonly replicasPerShard?: number;
+  /**
+   * Replicas of each shard created elsewhere (cross-region), counted against Cloud SQL's limit.
+   * @default 0
+   */
+  readonly otherReplicasPerShard?: number;
+  /**
+   * Machine tier of every new shard and its replicas.
+   * @default 'db-custom-2-7680'
+   */
+  readonly databaseTier?: string;
+  /**
+   * Regional (HA) shards.
+   * @default true
+   */
+  readonly highAvailability?: boolean;
+  /**
+   * Automated backups kept per shard (1-365).
+   * @default 14
+   */
+  readonly backupRetentionDays?: number;
+}
+
+/**
+ * Rung 10M: hash shards, each its own Cloud SQL for PostgreSQL instance (private IP, TLS, PITR,
+ * deletion protection, `prevent_destroy`). Shard 0 is the original instance at its original
+ * address; this construct adds shards 1…N-1 (plus their read replicas) and publishes the shard
+ * map (`SHARD_MAP`) the app routes keys with (`ShardRouter`, consistent hashing).
+ */
+export class ShardedCluster extends Construct {
+  /** Every shard's writer, shard 0 first. */
+  public readonly shardInstances: SqlDatabaseInstance[];
+  /** The databases of the new shards (1…N-1). */
+  public readonly databases: SqlDatabase[] = [];
+  /** The users of the new shards (1…N-1). */
+  public readonly users: SqlUser[] = [];
+  /** Read replicas of the new shards, shard by shard (shard 0's are `ReadReplicaSet`'s). */
+  public readonly replicas: SqlDatabaseInstance[] = [];
+  /** The shard map (JSON, with Terraform references for the hosts). */
+  public readonly shardMap: string;
+
+  private readonly replicasByShard: SqlDatabaseInstance[][];
+
+  constructor(scope: Construct, id: string, props: ShardedClusterProps) {
+    super(scope, id);
+    const { project, region, name } = baseSettings(props);
+    const shards = requireIntInRange('shards', props.shards, 2, 64);
+    const perShard = props.replicasPerShard ?? 0;
+    requireIntInRange('readReplicas', perShard, 0, MAX_REPLICAS_PER_PRIMARY - (props.otherReplicasPerShard ?? 0));
+    const tier = props.databaseTier ?? 'db-custom-2-7680';
+    this.shardInstances = [props.shardZero];
+    this.replicasByShard = [[]];
+    const entries: ShardMapEntry[] = [{
+      id: 0,
+      host: props.shardZero.privateIpAddress,
+      readerHost: props.shardZeroReaderHost ?? props.shardZero.privateIpAddress,
+      port: DATABASE_PORT,
+      secret: props.credentials.secret.secretId,
+    }];
+    for (let i = 1; i < shards; i++) {
+      const shard = new Construct(this, `Shard${i}`);
+      const instanceName = `${name}-db-shard-${i}`;
+      const primary = postgresPrimary(shard, {
+        project, region, appName: name, layer: 'ShardedCluster', instanceName,
+        network: props.network, tier,
+        highAvailability: props.highAvailability ?? true,
+        backupRetentionDays: props.backupRetentionDays ?? 14,
+        username: props.credentials.username,
+        password: props.credentials.passwordValue,
+      });
+      const replicas: SqlDatabaseInstance[] = [];
+      for (let j = 1; j <= perShard; j++) {
+        replicas.push(postgresReplica(shard, `Replica${j}`, {
+          project, region, appName: name, layer: 'ShardedCluster', name: `${instanceName}-replica-${j}`,
+          network: props.network, tier, primary: primary.instance,
+        }));
+      }
+      this.shardInstances.push(primary.instance);
+      this.databases.push(primary.database);
+      this.users.push(primary.user);
+      this.replicasByShard.push(replicas);
+      this.replicas.push(...replicas);
+      entries.push({
+        id: i,
+        host: primary.instance.privateIpAddress,
+        readerHost: (replicas[0] ?? primary.instance).privateIpAddress,
+        port: DATABASE_PORT,
+        secret: props.credentials.secret.secretId,
+      });
+    }
+    this.shardMap = shardMapJson(entries);
+  }
+
+  /** The in-region read replicas of shard `shard` (empty for shard 0: see `ReadReplicaSet`). */
+  public replicasOf(shard: number): SqlDatabaseInstance[] {
+    return [...(this.replicasByShard[shard] ?? [])];
+  }
+}

@@ -1,0 +1,108 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { Tier } from '../core/tier';
+import { ScaleLadder } from './scale-ladder';
+
+/*
+ * What the `scale-ladder synth --cloud gcp` command calls. Internal: not exported from the
+ * package's API. Every rung uses the same app, stack and construct ids, exactly as a user's app
+ * would, so two rungs' outputs compare address by address.
+ */
+
+/** The stack name every rung synthesizes to (`stacks/<name>/cdk.tf.json`). */
+export const GCP_STACK_NAME = 'scale-ladder';
+/** The composer's construct id. */
+export const GCP_APP_ID = 'App';
+/** The embedded default app image (public). */
+export const GCP_DEFAULT_IMAGE = 'us-docker.pkg.dev/cloudrun/container/hello';
+/** A placeholder project id: replace it with yours before applying. */
+export const GCP_PLACEHOLDER_PROJECT = 'my-scale-ladder-project';
+/** The default primary region. */
+export const GCP_DEFAULT_REGION = 'us-central1';
+
+export interface GcpStackSummary {
+  readonly name: string;
+  readonly file: string;
+  readonly resources: number;
+  readonly bytes: number;
+  readonly byLayer: Record<string, number>;
+}
+
+export interface GcpSynthResult {
+  readonly stacks: GcpStackSummary[];
+}
+
+/** Builds the one stack of a rung into `app` (same ids for every rung). */
+export function buildGcpRung(app: App, tier: Tier): TerraformStack {
+  const stack = new TerraformStack(app, GCP_STACK_NAME);
+  // A relative state path keeps the output the same wherever it is synthesized.
+  new LocalBackend(stack, { path: 'terraform.tfstate' });
+  new GoogleProvider(stack, 'google', { project: GCP_PLACEHOLDER_PROJECT, region: GCP_DEFAULT_REGION });
+  new ScaleLadder(stack, GCP_APP_ID, {
+    tier,
+    project: GCP_PLACEHOLDER_PROJECT,
+    region: GCP_DEFAULT_REGION,
+    image: GCP_DEFAULT_IMAGE,
+    port: 8080,
+  });
+  return stack;
+}
+
+/** Counts the resources of a synthesized `cdk.tf.json` per layer (top-level construct under the composer). */
+export function countByLayer(config: any): { resources: number; byLayer: Record<string, number> } {
+  const byLayer: Record<string, number> = {};
+  let resources = 0;
+  for (const [, instances] of Object.entries<any>(config.resource ?? {})) {
+    for (const [, body] of Object.entries<any>(instances)) {
+      resources++;
+      const layer = layerOf(body);
+      byLayer[layer] = (byLayer[layer] ?? 0) + 1;
+    }
+  }
+  return { resources, byLayer: Object.fromEntries(Object.entries(byLayer).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+/** The layer of a resource body from cdktf's metadata path `<stack>/<composer>/<layer>/…`. */
+export function layerOf(body: any): string {
+  const p: string | undefined = body?.['//']?.metadata?.path;
+  const parts = p ? p.split('/') : [];
+  return parts.length >= 3 ? parts[2] : '(stack)';
+}
+
+/** Synthesizes rung `tierName` (1K … 1B) to `outdir` (cdktf's `stacks/<name>/cdk.tf.json`). */
+export function synthGcpRung(tierName: string, outdir: string): GcpSynthResult {
+  const tier = Tier.fromName(tierName);
+  fs.mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
+  buildGcpRung(app, tier);
+  app.synth();
+  const stacks: GcpStackSummary[] = [];
+  const stacksDir = path.join(outdir, 'stacks');
+  for (const name of fs.readdirSync(stacksDir).sort()) {
+    const file = path.join(stacksDir, name, 'cdk.tf.json');
+    const text = fs.readFileSync(file, 'utf8');
+    const { resources, byLayer } = countByLayer(JSON.parse(text));
+    stacks.push({ name, file, resources, bytes: Buffer.byteLength(text), byLayer });
+  }
+  return { stacks };
+}
+
+const cache = new Map<string, any>();
+
+/** The parsed `cdk.tf.json` of a rung (synthesized once per process into a temporary directory). */
+export function gcpRungConfig(tierName: string): any {
+  const tier = Tier.fromName(tierName);
+  if (!cache.has(tier.name)) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-ladder-gcp-'));
+    try {
+      const result = synthGcpRung(tier.name, outdir);
+      cache.set(tier.name, JSON.parse(fs.readFileSync(result.stacks[0].file, 'utf8')));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+  return cache.get(tier.name);
+}
