@@ -77,7 +77,8 @@ export interface CloudLabels {
   readonly deployment: Record<DeploymentStyle, string>;
   readonly database: string;
   readonly databaseSize: (db: DatabaseSpec) => string;
-  readonly replicas: string;
+  /** One read replica, in the singular. */
+  readonly replica: string;
   readonly secrets: string;
   readonly cache: string;
   readonly cacheSize: (cache: CacheSpec) => string;
@@ -120,7 +121,7 @@ export const CLOUD_LABELS: Record<Cloud, CloudLabels> = {
     deployment: { ROLLING: 'rolling + circuit-breaker rollback', CANARY: 'canary (blue/green) deployments' },
     database: 'Aurora PostgreSQL',
     databaseSize: d => `Serverless v2, ${num(d.awsMinCapacityAcu, d.awsMinCapacityAcu % 1 ? 1 : 0)}-${d.awsMaxCapacityAcu} ACU`,
-    replicas: 'readers',
+    replica: 'reader',
     secrets: 'Secrets Manager',
     cache: 'ElastiCache (Valkey)',
     cacheSize: c => `cluster mode, ${c.awsNodeType}`,
@@ -160,7 +161,7 @@ export const CLOUD_LABELS: Record<Cloud, CloudLabels> = {
     deployment: { ROLLING: 'gradual rollout', CANARY: 'canary traffic split' },
     database: 'Cloud SQL for PostgreSQL',
     databaseSize: d => `${d.gcpTier}${d.gcpHighAvailability ? ', regional HA' : ''}, private IP`,
-    replicas: 'read replicas',
+    replica: 'read replica',
     secrets: 'Secret Manager',
     cache: 'Memorystore for Redis',
     cacheSize: c => `${c.gcpMemorySizeGib} GiB, HA`,
@@ -192,7 +193,7 @@ function fleetDetails(l: CloudLabels, f: FleetSpec): string[] {
 function databaseDetails(l: CloudLabels, d: DatabaseSpec): string[] {
   const details = [
     l.databaseSize(d),
-    d.readReplicas > 0 ? `writer + ${d.readReplicas} ${l.replicas}` : 'writer',
+    d.readReplicas > 0 ? `writer + ${d.readReplicas} ${l.replica}${d.readReplicas === 1 ? '' : 's'}` : 'writer',
   ];
   if (d.shards > 1) details.push(`× ${d.shards} hash shards (shard 0 = original)`);
   details.push(`backups kept ${d.backupRetentionDays} days`);

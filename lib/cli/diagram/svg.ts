@@ -23,6 +23,7 @@ const HEADER = 58;
 const FRAME_PAD = 18;
 const FRAME_CAPTION = 26;
 const COPY_OFFSET = 9;
+const BULGE = 46;
 
 interface Palette { readonly fill: string; readonly stroke: string; readonly text: string; readonly dash?: string }
 
@@ -39,9 +40,9 @@ const LEGEND: ReadonlyArray<[NodeKind, string]> = [
   ['edge', 'edge / routing'], ['compute', 'compute'], ['data', 'data'], ['retired', 'retained, to delete'],
 ];
 
-/** Estimated rendered width of `text` (wide sans-serif: ~0.6 em per character, bold a bit more). */
+/** Estimated rendered width of `text` (wide sans-serif such as DejaVu: ~0.57 em per character, bold a bit more). */
 export function textWidth(text: string, size: number, bold = false): number {
-  return Math.ceil([...text].length * size * (bold ? 0.64 : 0.6));
+  return Math.ceil([...text].length * size * (bold ? 0.62 : 0.57));
 }
 
 function esc(value: string): string {
@@ -122,9 +123,8 @@ function drawEdge(r: Route, y1: number, y2: number, labels: string[]): string {
   let c2: number;
   if (r.fromSide === r.toSide) {
     // Same column: bulge out to the right.
-    const bulge = 46;
-    c1 = x1 + bulge;
-    c2 = x2 + bulge;
+    c1 = x1 + BULGE;
+    c2 = x2 + BULGE;
   } else {
     const dx = Math.max(28, Math.abs(x2 - x1) / 2);
     c1 = r.fromSide === 'right' ? x1 + dx : x1 - dx;
@@ -133,10 +133,10 @@ function drawEdge(r: Route, y1: number, y2: number, labels: string[]): string {
   const dash = r.edge.dashed ? ' stroke-dasharray="6 4"' : '';
   const path = `<path d="M${fmt(x1)} ${fmt(y1)} C${fmt(c1)} ${fmt(y1)} ${fmt(c2)} ${fmt(y2)} ${fmt(x2)} ${fmt(y2)}" fill="none" stroke="#455a64" stroke-width="1.4"${dash} marker-end="url(#arrow)"/>`;
   if (r.edge.label) {
-    // The curve's midpoint (t = 0.5).
-    const mx = (x1 + 3 * c1 + 3 * c2 + x2) / 8;
-    const my = (y1 + y2) / 2;
     const w = textWidth(r.edge.label, LABEL_SIZE) + 8;
+    // The curve's midpoint (t = 0.5); beside the bulge for a same-column edge, so it does not cover the boxes.
+    const my = (y1 + y2) / 2;
+    const mx = r.fromSide === r.toSide ? (x1 + 3 * c1 + 3 * c2 + x2) / 8 + 4 + w / 2 : (x1 + 3 * c1 + 3 * c2 + x2) / 8;
     labels.push(`<rect x="${fmt(mx - w / 2)}" y="${fmt(my - 8)}" width="${fmt(w)}" height="15" rx="3" fill="#ffffff" fill-opacity="0.92"/>`,
       `<text x="${fmt(mx)}" y="${fmt(my + 3.5)}" font-size="${LABEL_SIZE}" fill="#37474f" text-anchor="middle">${esc(r.edge.label)}</text>`);
   }
@@ -167,7 +167,12 @@ export function toSvg(arch: Architecture): string {
     cursor += widths.get(c)!;
     if (i < columns.length - 1) cursor += gapAfter(c);
   });
-  const regionalRight = cursor + FRAME_PAD;
+  // An edge between two boxes of the last column bulges (with its label) to the right of it.
+  const lastColumn = columns[columns.length - 1];
+  const bulgeRoom = Math.max(0, ...arch.edges
+    .filter(e => columnOf.get(e.from) === lastColumn && columnOf.get(e.to) === lastColumn)
+    .map(e => BULGE * 0.75 + (e.label ? textWidth(e.label, LABEL_SIZE) + 16 : 4)));
+  const regionalRight = cursor + Math.max(FRAME_PAD, bulgeRoom + 6);
 
   const columnHeight = (c: number) => inColumn(c).reduce((h, n) => h + nodeHeight(n), 0) + NODE_GAP * (inColumn(c).length - 1);
   const contentHeight = Math.max(...columns.map(columnHeight));
@@ -201,7 +206,7 @@ export function toSvg(arch: Architecture): string {
     const h = PAD_Y * 2 + TITLE_LINE + arch.standby.details.length * DETAIL_LINE;
     standbyBox = { x: regionalRight - w, y: bottom + 26, w, h };
     bottom = standbyBox.y + h;
-    width = Math.max(width, standbyRouteX + MARGIN);
+    width = Math.max(width, standbyRouteX + textWidth('replication', LABEL_SIZE) / 2 + 4 + MARGIN);
   }
 
   const opsText = `Operations: ${arch.operations}`;
