@@ -56,7 +56,9 @@ describe('scale-ladder diagram', () => {
         expect(r.y).toBeGreaterThanOrEqual(0);
         expect(r.x + r.w).toBeLessThanOrEqual(width);
         expect(r.y + r.h).toBeLessThanOrEqual(height);
-        for (const other of rects) if (other !== r) expect({ [r.id]: other.id, overlaps: overlaps(r, other) }).toEqual({ [r.id]: other.id, overlaps: false });
+        for (const other of rects.filter(o => o !== r)) {
+          expect({ [r.id]: other.id, overlaps: overlaps(r, other) }).toEqual({ [r.id]: other.id, overlaps: false });
+        }
       }
       const ids = new Set(arch.nodes.map(n => n.id));
       for (const edge of arch.edges) expect([ids.has(edge.from), ids.has(edge.to)]).toEqual([true, true]);

@@ -27,7 +27,9 @@ describe('scale-ladder recommend', () => {
     expect(json.requiredVcpu).toBeCloseTo(peakRps / 100, 2);
     expect(json.headroom).toBeGreaterThanOrEqual(1);
     expect(json.headroom / (json.capacityRps / json.peakRps)).toBeCloseTo(1, 2);
-    expect(json.assumptions).toEqual({ dailyActiveRatio: 0.2, requestsPerUserPerDay: 100, peakToAverage: 3, requestsPerVcpu: 100, surviveZoneLoss: true });
+    expect(json.assumptions).toEqual({
+      dailyActiveRatio: 0.2, requestsPerUserPerDay: 100, peakToAverage: 3, requestsPerVcpu: 100, surviveZoneLoss: true,
+    });
   });
 
   test('the JSON starts with the tier, as DESIGN §4 shows', async () => {
@@ -47,8 +49,11 @@ describe('scale-ladder recommend', () => {
   });
 
   test('every assumption flag reaches the model', async () => {
-    const json = await recommendJson('--users', '1M', '--daily-active-ratio', '50%', '--requests-per-user', '10', '--peak-factor', '2', '--requests-per-vcpu', '50');
-    expect(json.assumptions).toEqual({ dailyActiveRatio: 0.5, requestsPerUserPerDay: 10, peakToAverage: 2, requestsPerVcpu: 50, surviveZoneLoss: true });
+    const json = await recommendJson('--users', '1M',
+      '--daily-active-ratio', '50%', '--requests-per-user', '10', '--peak-factor', '2', '--requests-per-vcpu', '50');
+    expect(json.assumptions).toEqual({
+      dailyActiveRatio: 0.5, requestsPerUserPerDay: 10, peakToAverage: 2, requestsPerVcpu: 50, surviveZoneLoss: true,
+    });
     // 1M × 0.5 × 10 / 86400 × 2
     expect(json.peakRps).toBeCloseTo(115.741, 2);
     expect(json.requiredVcpu).toBeCloseTo(2.315, 2);

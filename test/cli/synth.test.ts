@@ -15,7 +15,9 @@ jest.mock('../../lib/gcp/synth-rung', () => {
   return { synthGcpRung: (...args: unknown[]) => mockSynthGcp(...args) };
 }, { virtual: true });
 
-function stack(name: string, file: string, extra: Partial<{ resources: number; bytes: number; outputs: number; byLayer: Record<string, number> }> = {}) {
+type StackExtra = Partial<{ resources: number; bytes: number; outputs: number; byLayer: Record<string, number> }>;
+
+function stack(name: string, file: string, extra: StackExtra = {}) {
   return { name, file, resources: 42, bytes: 25_700, outputs: 2, byLayer: { Network: 27, Server: 15 }, ...extra };
 }
 
