@@ -1,10 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LadderNetwork } from './network';
-import { acknowledge } from './nag';
 import { requireIntInRange, requirePattern } from '../core/errors';
 
 /** Props for {@link Cache}. */
@@ -85,7 +84,7 @@ export class Cache extends Construct {
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.authToken, { id: 'AwsSolutions-SMG4', reason: 'Rotating an ElastiCache AUTH token needs the ROTATE/SET strategy coordinated with the app; left to the operator.' });
+    Validations.of(this.authToken).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating an ElastiCache AUTH token needs the ROTATE/SET strategy coordinated with the app; left to the operator.' });
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: 'scale-ladder cache',

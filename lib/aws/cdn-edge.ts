@@ -1,11 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { acknowledge } from './nag';
 import { requireIntInRange } from '../core/errors';
 
 /** Props for {@link CdnEdge}. */
@@ -111,8 +110,7 @@ export class CdnEdge extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       webAclId: atEdge ? this.webAcl.attrArn : undefined,
     });
-    acknowledge(this.distribution,
-      { id: 'AwsSolutions-CFR1', reason: 'No geo restriction: the ladder serves a global audience; add one per app if needed.' },
+    Validations.of(this.distribution).acknowledge({ id: 'AwsSolutions-CFR1', reason: 'No geo restriction: the ladder serves a global audience; add one per app if needed.' },
       { id: 'AwsSolutions-CFR3', reason: 'Standard logs need an ACL-enabled bucket; request metrics and WAF logs cover the edge.' },
       { id: 'AwsSolutions-CFR4', reason: 'The default CloudFront certificate is used until a domain is given; viewers are still redirected to HTTPS.' },
       { id: 'AwsSolutions-CFR5', reason: 'Without a certificate on the load balancer CloudFront reaches it over HTTP inside AWS; give the fleet a certificate to switch the origin to TLS.' },

@@ -7,7 +7,7 @@ const MEMORY_RANGE: Record<number, [number, number]> = {
 
 /** Fargate task size from vCPUs and GiB, with errors naming Fargate's allowed combinations. */
 export function fargateSize(vcpuProp: string, vcpu: number, memoryProp: string, memoryGib: number) {
-  requireOneOf(vcpuProp, vcpu, Object.keys(MEMORY_RANGE).map(Number));
+  requireOneOf(vcpuProp, vcpu, Object.keys(MEMORY_RANGE).map(Number).sort((a, b) => a - b));
   const [low, high] = MEMORY_RANGE[vcpu];
   requireNumberInRange(`${memoryProp} (for ${vcpu} vCPU)`, memoryGib, low, high);
   return { cpu: vcpu * 1024, memoryLimitMiB: Math.round(memoryGib * 1024) };

@@ -1,6 +1,8 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeBucketObjects } from './acknowledgements';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
 import { Cache } from './cache';
@@ -193,7 +195,7 @@ export class ScaleLadder extends Construct {
           accessLogsBucket: this.fleet.accessLogsBucket,
         });
         this.fleet.container.addEnvironment('STATIC_BUCKET', this.edge.staticBucket.bucketName);
-        this.edge.staticBucket.grantReadWrite(this.fleet.taskDefinition.taskRole);
+        grantStaticAssets(this.fleet, this.edge);
         new CfnOutput(this, 'DistributionDomain', { value: this.edge.distribution.distributionDomainName, description: 'The CDN domain the app is served on' });
       }
       if (spec.operations.dashboards) {
@@ -202,4 +204,15 @@ export class ScaleLadder extends Construct {
     }
     guardStackLimits(this);
   }
+}
+
+/** The app may read, write and delete static assets, and nothing else in S3. */
+function grantStaticAssets(fleet: StatelessFleet, edge: CdnEdge): void {
+  const role = fleet.taskDefinition.taskRole;
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    resources: [edge.staticBucket.arnForObjects('*')],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [edge.staticBucket.bucketArn] }));
+  acknowledgeBucketObjects(fleet.taskDefinition, edge.staticBucket, 'The app manages the objects of its own static-assets bucket (STATIC_BUCKET).');
 }

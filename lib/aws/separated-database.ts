@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeLogRetentionFunction, acknowledgeManagedPolicy } from './acknowledgements';
 import { logRetention } from './log-retention';
 import { LadderNetwork } from './network';
-import { acknowledge } from './nag';
 import { requireIntInRange, requireNumberInRange, requireOrdered } from '../core/errors';
 
 /** Props for {@link SeparatedDatabase}. */
@@ -87,9 +87,15 @@ export class SeparatedDatabase extends Construct {
       monitoringInterval: Duration.seconds(60),
     });
     this.secret = this.cluster.secret!;
+    // Credentials and instances are kept like the data they open (invariant 3); instances
+    // in a cluster cannot take a snapshot of their own, so they are retained.
+    for (const resource of this.cluster.node.findAll()) {
+      if (resource instanceof rds.CfnDBInstance || resource instanceof secretsmanager.CfnSecret) resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    }
     this.connections = this.cluster.connections;
-    acknowledge(this, { id: 'AwsSolutions-SMG4', reason: 'Rotating the master secret restarts connections; enable it with cluster.addRotationSingleUser() when the app re-reads credentials.' });
-    acknowledge(this, { id: 'AwsSolutions-RDS11', reason: 'The default PostgreSQL port is kept so the app contract (DATABASE_PORT) stays stable across rungs; the cluster is only reachable from isolated subnets.' });
-    acknowledge(this, { id: 'AwsSolutions-IAM4', reason: 'The enhanced-monitoring role uses the AWS managed AmazonRDSEnhancedMonitoringRole policy, the documented least privilege.' });
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating the master secret restarts connections; enable it with cluster.addRotationSingleUser() when the app re-reads credentials.' });
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-RDS11', reason: 'The default PostgreSQL port is kept so the app contract (DATABASE_PORT) stays stable across rungs; the cluster is only reachable from isolated subnets.' });
+    acknowledgeManagedPolicy(this, 'service-role/AmazonRDSEnhancedMonitoringRole', 'Enhanced monitoring uses the AWS managed policy built for it.');
+    acknowledgeLogRetentionFunction(this);
   }
 }

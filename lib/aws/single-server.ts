@@ -7,10 +7,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AppEnvironment } from './app-environment';
+import { acknowledgeManagedPolicy } from './acknowledgements';
 import { AppImage } from './app-image';
 import { logRetention } from './log-retention';
 import { ZONES_ARE_EXPLICIT } from './availability-zones';
-import { acknowledge } from './nag';
 import { serverBootScript, migrationScript } from './server-scripts';
 import { requireIntInRange, requirePattern } from '../core/errors';
 
@@ -140,7 +140,7 @@ export class SingleServer extends Construct {
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.databaseSecret, { id: 'AwsSolutions-SMG4', reason: 'The server-local PostgreSQL password is read at boot; rotating it would need the server to restart PostgreSQL, so it is rotated by replacing the server database with the managed one (rung 10K).' });
+    Validations.of(this.databaseSecret).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'The server-local PostgreSQL password is read at boot; rotating it would need the server to restart PostgreSQL, so it is rotated by replacing the server database with the managed one (rung 10K).' });
 
     this.snapshotPolicy = new dlm.CfnLifecyclePolicy(this, 'DailySnapshots', {
       description: 'Daily snapshots of the scale-ladder server data volume',
@@ -160,7 +160,7 @@ export class SingleServer extends Construct {
         }],
       },
     });
-    acknowledge(this, { id: 'AwsSolutions-IAM4', reason: 'AWS managed service-role policies (DLM, SSM core) are the documented least-privilege policies for these services.' });
+    acknowledgeManagedPolicy(this, 'service-role/AWSDataLifecycleManagerServiceRole', 'Data Lifecycle Manager uses the AWS managed policy built for it.');
 
     if (props.running === false) return;
 
@@ -173,7 +173,7 @@ export class SingleServer extends Construct {
       allowAllOutbound: true,
     });
     this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(props.port), 'app traffic');
-    acknowledge(this.securityGroup, { id: 'AwsSolutions-EC23', reason: 'The single server is the public entry point on rungs 1K-10K; only the app port is open.' });
+    Validations.of(this.securityGroup).acknowledge({ id: 'AwsSolutions-EC23', reason: 'The single server is the public entry point on rungs 1K-10K; only the app port is open.' });
 
     const environment = props.environment ?? new AppEnvironment();
     if (hostsDatabase) {
@@ -219,6 +219,11 @@ export class SingleServer extends Construct {
       volumeId: this.dataVolume.volumeId,
       device: '/dev/sdf',
     });
+    acknowledgeManagedPolicy(this.instance, 'AmazonSSMManagedInstanceCore', 'Session Manager access (instead of SSH) uses the AWS managed policy built for it.');
+    Validations.of(this.instance).acknowledge({
+      id: 'AwsSolutions-EC29',
+      reason: 'Termination protection would stop rung 100K from retiring the server; its data lives on the retained, snapshotted volume.',
+    });
     this.logGroup.grantWrite(this.instance);
     this.databaseSecret.grantRead(this.instance);
     environment.grantRead(this.instance);
@@ -262,7 +267,7 @@ export class SingleServer extends Construct {
         description: 'Run once with `aws ssm send-command --document-name <this> --targets Key=InstanceIds,Values=<ServerInstanceId>` to copy the data into the managed database',
       });
     }
-    acknowledge(this, { id: 'AwsSolutions-IAM5', reason: 'Wildcards come from CDK grants scoped to this server\'s own log group, secrets and SSM session resources.' });
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5', reason: 'Wildcards come from CDK grants scoped to this server\'s own log group, secrets and SSM session resources.' });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,7 +11,6 @@ import { AppImage } from './app-image';
 import { fargateSize } from './fargate-sizing';
 import { logRetention } from './log-retention';
 import { LadderNetwork } from './network';
-import { acknowledge } from './nag';
 import { requireIntInRange, requireOrdered, requirePattern } from '../core/errors';
 
 /** Props for {@link StatelessFleet}. */
@@ -127,7 +126,7 @@ export class StatelessFleet extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(365) }],
     });
-    acknowledge(this.accessLogsBucket, { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it to itself would loop.' });
+    Validations.of(this.accessLogsBucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it to itself would loop.' });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
@@ -136,7 +135,7 @@ export class StatelessFleet extends Construct {
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
-    acknowledge(this.loadBalancer, { id: 'AwsSolutions-EC23', reason: 'The load balancer is the public entry point; it listens on 80/443 only.' });
+    Validations.of(this.loadBalancer).acknowledge({ id: 'AwsSolutions-EC23', reason: 'The load balancer is the public entry point; it listens on 80/443 only.' });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention('logRetentionDays', props.logRetentionDays ?? 90) });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
@@ -151,7 +150,7 @@ export class StatelessFleet extends Construct {
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
     });
     props.image.grantPull(this.taskDefinition.obtainExecutionRole());
-    acknowledge(this.taskDefinition, { id: 'AwsSolutions-ECS2', reason: 'Only non-secret app-contract values are plain environment variables; credentials come from Secrets Manager.' });
+    Validations.of(this.taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'Only non-secret app-contract values are plain environment variables; credentials come from Secrets Manager.' });
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,

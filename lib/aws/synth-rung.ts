@@ -38,7 +38,8 @@ export interface RungOptions {
 /** Builds the rung's app without synthesizing it (tests assert on the constructs). */
 export function buildAwsRung(tierName: string, outdir?: string, options: RungOptions = {}): { app: App; stack: Stack; ladder: ScaleLadder } {
   const tier = Tier.fromName(tierName);
-  const app = new App({ outdir, context: options.context });
+  // Path metadata (as the CDK CLI enables it) lets the planner and the summary group resources by layer.
+  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, ...options.context } });
   const stack = new Stack(app, STACK_ID, { env: { ...DEFAULT_ENV, region: options.region ?? DEFAULT_ENV.region } });
   const ladder = new ScaleLadder(stack, COMPOSER_ID, { tier, image: AppImage.fromRegistry(DEFAULT_IMAGE), port: 80 });
   return { app, stack, ladder };
