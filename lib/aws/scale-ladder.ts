@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -93,6 +93,9 @@ export class ScaleLadder extends Construct {
     }
     if (!(props.image instanceof AppImage)) {
       throw new ScaleLadderError(`image must be an AppImage (e.g. AppImage.fromRegistry('nginx:1.27')), got ${JSON.stringify(props.image)}`);
+    }
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      throw new ScaleLadderError('stack region must be concrete (set env.region on the stack): zones, load-balancer logs and WAF scope depend on it, got an environment-agnostic stack');
     }
     const spec = props.tier.spec;
     const port = requireIntInRange('port', props.port ?? 80, 1, 65535);

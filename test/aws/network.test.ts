@@ -58,3 +58,16 @@ describe('LadderNetwork', () => {
     expect(new Set(zones)).toEqual(new Set(['us-east-1d', 'us-east-1e', 'us-east-1f']));
   });
 });
+
+describe('LadderNetwork bad input', () => {
+  test('an environment-agnostic stack needs explicit zones', () => {
+    const { App, Stack } = require('aws-cdk-lib');
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(() => new LadderNetwork(stack, 'Network')).toThrow('availabilityZones must be given when the stack has no concrete region (env.region), got none');
+    expect(() => new LadderNetwork(stack, 'Network2', { availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] })).not.toThrow();
+  });
+
+  test('flow log retention CloudWatch does not offer', () => {
+    expect(() => new LadderNetwork(testStack(), 'Network', { flowLogRetentionDays: 45 })).toThrow(/flowLogRetentionDays must be one of 1, 3, 5, 7, .*got 45/);
+  });
+});

@@ -200,7 +200,7 @@ describe('bad input', () => {
     [1.5, 'shardCount must be an integer 1-1024, got 1.5'],
     [2000, 'shardCount must be an integer 1-1024, got 2000'],
     [-1, 'shardCount must be an integer 1-1024, got -1'],
-    [NaN, 'shardCount must be an integer 1-1024, got null'],
+    [NaN, 'shardCount must be an integer 1-1024, got NaN'],
   ])('shardCount %p is rejected', (shardCount, message) => {
     expectError(() => new ShardRouter(shardCount), message);
   });

@@ -1,6 +1,5 @@
-import { Tier } from '../../lib';
-import { gcp } from '../../lib';
 import { BASE, expectError } from './support';
+import { Tier, gcp } from '../../lib';
 
 const IMAGE = 'nginx:1.27';
 

@@ -1,6 +1,6 @@
+import { resources, rung, RUNGS } from './support';
 import { Tier } from '../../lib';
 import { forceNewAttributes, planGcp, STATEFUL_TYPES } from '../../lib/gcp/planner';
-import { resources, rung, RUNGS } from './support';
 
 const PAIRS: Array<[string, string]> = [];
 RUNGS.forEach((from, i) => RUNGS.slice(i + 1).forEach(to => PAIRS.push([from, to])));

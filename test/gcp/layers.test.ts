@@ -7,8 +7,8 @@ import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscripti
 import { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { Testing } from 'cdktf';
-import { gcp } from '../../lib';
 import { find, rung } from './support';
+import { gcp } from '../../lib';
 
 Testing.setupJest();
 
@@ -65,12 +65,18 @@ describe('SeparatedDatabase (10K)', () => {
   test('Cloud SQL PostgreSQL on a private IP only, TLS required, PITR, deletion protection', () => {
     const db = find(rung('10K'), 'google_sql_database_instance', 'SeparatedDatabase/Instance');
     expect(db).toMatchObject({
-      name: 'app-db', region: 'us-central1', database_version: 'POSTGRES_16', deletion_protection: true,
+      name: 'app-db',
+      region: 'us-central1',
+      database_version: 'POSTGRES_16',
+      deletion_protection: true,
       lifecycle: { prevent_destroy: true },
       depends_on: ['google_service_networking_connection.App_Network_PrivateServicesConnection_9E460C56'],
     });
     expect(db.settings).toMatchObject({
-      tier: 'db-custom-1-3840', edition: 'ENTERPRISE', availability_type: 'ZONAL', deletion_protection_enabled: true,
+      tier: 'db-custom-1-3840',
+      edition: 'ENTERPRISE',
+      availability_type: 'ZONAL',
+      deletion_protection_enabled: true,
       ip_configuration: { ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY', private_network: '${google_compute_network.App_Network_Vpc_4BB5E2AF.id}' },
       backup_configuration: { enabled: true, point_in_time_recovery_enabled: true, backup_retention_settings: { retained_backups: 7 } },
     });
@@ -128,7 +134,8 @@ describe('ReadReplicaSet', () => {
     const replica = find(rung('100K'), 'google_sql_database_instance', 'ReadReplicaSet/Replica1');
     expect(replica).toMatchObject({
       master_instance_name: '${google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09.name}',
-      deletion_protection: true, lifecycle: { prevent_destroy: true },
+      deletion_protection: true,
+      lifecycle: { prevent_destroy: true },
       settings: { ip_configuration: { ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY' } },
     });
     expect(find(rung('1M'), 'google_sql_database_instance', 'ReadReplicaSet/Replica2').name)
@@ -138,12 +145,17 @@ describe('ReadReplicaSet', () => {
 
 describe('Cache (1M)', () => {
   test('Memorystore HA, private, AUTH and TLS, token in Secret Manager', () => {
-    const synth = Testing.synth(new (require('cdktf').TerraformStack)(Testing.app(), 'x'));
-    expect(synth).not.toHaveResource(RedisInstance);
+    const below = Testing.synthScope(scope => { new gcp.Tier100K(scope, 'App', { project: 'test-project-1', region: 'us-central1', image: 'nginx:1.27' }); });
+    expect(below).not.toHaveResource(RedisInstance);
     const redis = find(rung('1M'), 'google_redis_instance', 'Cache/Instance');
     expect(redis).toMatchObject({
-      tier: 'STANDARD_HA', memory_size_gb: 5, auth_enabled: true, transit_encryption_mode: 'SERVER_AUTHENTICATION',
-      connect_mode: 'PRIVATE_SERVICE_ACCESS', read_replicas_mode: 'READ_REPLICAS_ENABLED', replica_count: 1,
+      tier: 'STANDARD_HA',
+      memory_size_gb: 5,
+      auth_enabled: true,
+      transit_encryption_mode: 'SERVER_AUTHENTICATION',
+      connect_mode: 'PRIVATE_SERVICE_ACCESS',
+      read_replicas_mode: 'READ_REPLICAS_ENABLED',
+      replica_count: 1,
       lifecycle: { prevent_destroy: true },
     });
     expect(find(rung('1M'), 'google_secret_manager_secret_version', 'Cache/AuthSecretVersion').secret_data)
@@ -189,7 +201,9 @@ describe('ShardedCluster (10M)', () => {
     const c = rung('10M');
     for (const i of [1, 2, 3]) {
       expect(find(c, 'google_sql_database_instance', `ShardedCluster/Shard${i}/Instance`)).toMatchObject({
-        name: `app-db-shard-${i}`, deletion_protection: true, lifecycle: { prevent_destroy: true },
+        name: `app-db-shard-${i}`,
+        deletion_protection: true,
+        lifecycle: { prevent_destroy: true },
         settings: { ip_configuration: { ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY' } },
       });
     }

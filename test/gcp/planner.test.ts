@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { diffConfigs, flatten, forcesReplacement, planGcp } from '../../lib/gcp/planner';
 import { rung } from './support';
+import { diffConfigs, flatten, forcesReplacement, planGcp } from '../../lib/gcp/planner';
 
 const clone = (x: any) => JSON.parse(JSON.stringify(x));
 
@@ -17,8 +17,12 @@ describe('planner', () => {
     after.resource.google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09.database_version = 'POSTGRES_17';
     const changes = diffConfigs(before, after);
     expect(changes).toEqual([{
-      id: 'google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09', type: 'google_sql_database_instance',
-      layer: 'SeparatedDatabase', action: 'REPLACE', stateful: true, properties: ['database_version'],
+      id: 'google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09',
+      type: 'google_sql_database_instance',
+      layer: 'SeparatedDatabase',
+      action: 'REPLACE',
+      stateful: true,
+      properties: ['database_version'],
     }]);
   });
 
@@ -62,8 +66,7 @@ test('all cdktf imports stay inside lib/gcp, and Google resources come only from
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (file.endsWith('.ts')) {
+      if (entry.isDirectory()) {walk(file);} else if (file.endsWith('.ts')) {
         const rel = path.relative(root, file);
         const text = fs.readFileSync(file, 'utf8');
         for (const m of text.matchAll(/(?:from|require\()\s*'((?:cdktf|@cdktf\/[^']*)[^']*)'/g)) {

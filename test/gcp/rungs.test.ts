@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { all, referenceCount, resources, rung, RUNGS, unresolvedReferences } from './support';
 import { AppContract, Tier } from '../../lib';
 import { synthGcpRung } from '../../lib/gcp/synth-rung';
-import { all, referenceCount, resources, rung, RUNGS, unresolvedReferences } from './support';
 
 // Each rung is synthesized once per file (cached), so these tests share the work.
 

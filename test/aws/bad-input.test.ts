@@ -1,0 +1,51 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { AppImage, ScaleLadder, Tier, Tier100K } from '../../lib';
+import { PINNED_FLAGS } from '../support/feature-flags';
+import { testStack } from '../support/stacks';
+
+const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
+
+describe('ScaleLadder bad input fails at synth with a precise message and no template', () => {
+  test.each([
+    ['port out of range', { port: 70000 }, 'port must be an integer 1-65535, got 70000'],
+    ['cidr not private', { cidr: '8.8.0.0/16' }, "cidr must be a private IPv4 range from /16 to /20, e.g. 10.0.0.0/16, got '8.8.0.0/16'"],
+    ['two zones', { availabilityZones: ['eu-west-1a', 'eu-west-1b'] }, 'availabilityZones must be 3 distinct zones of eu-west-1, got ["eu-west-1a","eu-west-1b"]'],
+    ['repeated zone', { availabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1b'] }, 'availabilityZones must be 3 distinct zones of eu-west-1'],
+    ['zone of another region', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }, 'availabilityZones must be 3 distinct zones of eu-west-1'],
+    ['health check path', { healthCheckPath: 'health' }, "healthCheckPath must be an absolute URL path such as /healthz, got 'health'"],
+    ['rate limit', { rateLimitPerFiveMinutes: 5 }, 'rateLimitPerFiveMinutes must be an integer 100-2000000000, got 5'],
+  ])('%s', (_, bad, message) => {
+    const stack = testStack('eu-west-1');
+    expect(() => new ScaleLadder(stack, 'App', { tier: Tier.USERS_1M, image, ...bad })).toThrow(message);
+  });
+
+  test('tier that is not a Tier', () => {
+    expect(() => new ScaleLadder(testStack(), 'App', { tier: '1M' as any, image })).toThrow('tier must be a Tier (e.g. Tier.USERS_100K), got "1M"');
+  });
+
+  test('image given as a string', () => {
+    expect(() => new Tier100K(testStack(), 'App', { image: 'nginx' as any })).toThrow("image must be an AppImage (e.g. AppImage.fromRegistry('nginx:1.27')), got \"nginx\"");
+  });
+
+  test('malformed image reference', () => {
+    expect(() => AppImage.fromRegistry('not an image')).toThrow("image must be a container image reference such as public.ecr.aws/docker/library/nginx:1.27, got 'not an image'");
+  });
+
+  test('a region without a known three-zone layout', () => {
+    expect(() => new Tier100K(testStack('us-west-1'), 'App', { image })).toThrow(/stack region must be a region with three known availability zones .* got 'us-west-1'/);
+  });
+
+  test('an environment-agnostic stack', () => {
+    const stack = new Stack(new App({ context: PINNED_FLAGS }), 'Agnostic');
+    expect(() => new Tier100K(stack, 'App', { image, availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] }))
+      .toThrow('stack region must be concrete (set env.region on the stack): zones, load-balancer logs and WAF scope depend on it, got an environment-agnostic stack');
+  });
+
+  test('a stack over the resource limit fails synth before deploy would', () => {
+    const stack = testStack();
+    new Tier100K(stack, 'App', { image });
+    const { CfnWaitConditionHandle } = require('aws-cdk-lib');
+    for (let i = 0; i < 400; i++) new CfnWaitConditionHandle(stack, `Filler${i}`);
+    expect(() => (stack.node.root as App).synth()).toThrow(/stack Test has \d+ resources; scale-ladder allows at most 400/);
+  });
+});
