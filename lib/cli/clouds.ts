@@ -13,7 +13,8 @@ export interface SynthesizedStack {
   readonly file: string;
   readonly resources: number;
   readonly bytes: number;
-  readonly outputs: number;
+  /** Stack outputs; a cloud module that does not count them leaves it out. */
+  readonly outputs?: number;
   /** Resources per layer (top-level construct id under the composer). */
   readonly byLayer: Record<string, number>;
 }

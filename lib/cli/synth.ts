@@ -17,16 +17,16 @@ const LIMITS: Record<Cloud, StackLimits | undefined> = {
   gcp: undefined,
 };
 
-const OUTPUT_KIND: Record<Cloud, string> = {
-  aws: 'cloud assembly: *.template.json + manifest.json',
-  gcp: 'cdktf output: stacks/<name>/cdk.tf.json',
+const OUTPUT_KIND: Record<Cloud, { readonly assembly: string; readonly file: string }> = {
+  aws: { assembly: 'cloud assembly: *.template.json + manifest.json', file: 'template' },
+  gcp: { assembly: 'cdktf output: stacks/<name>/cdk.tf.json', file: 'Terraform JSON' },
 };
 
 function limitProblems(stack: SynthesizedStack, limits: StackLimits | undefined): string[] {
   if (!limits) return [];
   const problems: string[] = [];
   if (stack.resources > limits.resources) problems.push(`stack ${stack.name} has ${stack.resources} resources (limit ${limits.resources})`);
-  if (stack.outputs > limits.outputs) problems.push(`stack ${stack.name} has ${stack.outputs} outputs (limit ${limits.outputs})`);
+  if ((stack.outputs ?? 0) > limits.outputs) problems.push(`stack ${stack.name} has ${stack.outputs} outputs (limit ${limits.outputs})`);
   if (stack.bytes > limits.bytes) problems.push(`stack ${stack.name} template is ${bytes(stack.bytes)} (limit ${bytes(limits.bytes)})`);
   return problems;
 }
@@ -56,7 +56,7 @@ export const synthCommand: Command = {
     const seconds = (Date.now() - started) / 1000;
     const limits = LIMITS[cloud];
     const problems = result.stacks.flatMap(s => limitProblems(s, limits));
-    const total = (key: 'resources' | 'bytes' | 'outputs') => result.stacks.reduce((sum, s) => sum + s[key], 0);
+    const total = (key: 'resources' | 'bytes' | 'outputs') => result.stacks.reduce((sum, s) => sum + (s[key] ?? 0), 0);
 
     if (values.json) {
       writeJson(io, {
@@ -71,7 +71,7 @@ export const synthCommand: Command = {
       return problems.length ? 1 : 0;
     }
 
-    const lines = [`${cloud} ${tier.name} → ${displayPath(io, outdir)} (${OUTPUT_KIND[cloud]})`];
+    const lines = [`${cloud} ${tier.name} → ${displayPath(io, outdir)} (${OUTPUT_KIND[cloud].assembly})`];
     for (const stack of result.stacks) {
       lines.push('');
       lines.push(`${stack.name}  ${displayPath(io, stack.file)}`);
@@ -80,7 +80,7 @@ export const synthCommand: Command = {
       lines.push(...table([
         ['layer', 'resources', ''],
         ...layers.map(([layer, n]) => [layer, num(n), '█'.repeat(Math.max(1, Math.round((n / widest) * 24)))]),
-        ['total', num(stack.resources), `${bytes(stack.bytes)} template, ${plural(stack.outputs, 'output')}`],
+        ['total', num(stack.resources), [`${bytes(stack.bytes)} ${OUTPUT_KIND[cloud].file}`, ...(stack.outputs === undefined ? [] : [plural(stack.outputs, 'output')])].join(', ')],
       ], ['left', 'right', 'left'], '  '));
     }
     lines.push('');

@@ -153,7 +153,7 @@ export const CLOUD_LABELS: Record<Cloud, CloudLabels> = {
     globalEntry: true,
     server: 'Compute Engine VM',
     serverSize: s => `${s.gcpMachineType}, ${s.vcpu} vCPU`,
-    serverAccess: 'static IP, IAP access (no SSH keys)',
+    serverAccess: 'static IP, OS Login via IAP only',
     dataVolume: 'Persistent disk',
     dataVolumeDetail: 'snapshot schedule, prevent_destroy',
     fleet: 'Cloud Run service',
@@ -174,7 +174,7 @@ export const CLOUD_LABELS: Record<Cloud, CloudLabels> = {
     tracing: 'Cloud Trace + SLOs',
     standbyDatabase: 'cross-region read replicas',
     standbyCompute: 'second Cloud Run backend',
-    migration: 'one-off copy (migration script)',
+    migration: 'one-off copy (startup script)',
   },
 };
 
