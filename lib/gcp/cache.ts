@@ -3,10 +3,10 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { requireIntInRange, ScaleLadderError } from '../core/errors';
 import { baseSettings, GcpBaseProps, labels, PROTECT } from './common';
 import { Network } from './network';
 import { zonesOf } from './regions';
+import { requireIntInRange, ScaleLadderError } from '../core/errors';
 
 /** Props of `Cache`. */
 export interface CacheProps extends GcpBaseProps {

@@ -4,8 +4,8 @@ import { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provide
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
-import { requireIntInRange } from '../core/errors';
 import { baseSettings, GcpBaseProps, labels, PROTECT } from './common';
+import { requireIntInRange } from '../core/errors';
 
 /** Props of `CdnEdge`. */
 export interface CdnEdgeProps extends GcpBaseProps {

@@ -3,10 +3,10 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
-import { requireIntInRange, requireNumberInRange, requireOneOf } from '../core/errors';
-import { DeploymentStyle } from '../core/tier-spec';
 import { labels } from './common';
 import { Network } from './network';
+import { requireIntInRange, requireNumberInRange, requireOneOf } from '../core/errors';
+import { DeploymentStyle } from '../core/tier-spec';
 
 /*
  * Cloud Run building blocks shared by StatelessFleet, QueueWorkers and GeoRoutedRegions.
@@ -40,7 +40,15 @@ export interface RunServiceOptions {
   readonly secretEnvironment: Record<string, string>;
 }
 
-export function checkRunSizing(o: { cpu: number; memoryGib: number; minInstances: number; maxInstances: number; concurrency: number }, prefix: string) {
+export interface RunSizing {
+  readonly cpu: number;
+  readonly memoryGib: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly concurrency: number;
+}
+
+export function checkRunSizing(o: RunSizing, prefix: string) {
   requireOneOf(`${prefix}Vcpu`, o.cpu, CLOUD_RUN_CPUS);
   requireNumberInRange(`${prefix}MemoryGib`, o.memoryGib, 0.5, 32);
   requireIntInRange(`${prefix}MaxInstances`, o.maxInstances, 1, CLOUD_RUN_MAX_INSTANCES);
@@ -96,7 +104,16 @@ export function runService(scope: Construct, id: string, o: RunServiceOptions): 
 }
 
 /** A service account with the project roles every app runtime needs, and read access to `secrets`. */
-export function runtimeIdentity(scope: Construct, o: { project: string; accountId: string; displayName: string; roles: string[]; secrets: Record<string, string> }) {
+export interface IdentityOptions {
+  readonly project: string;
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly roles: string[];
+  /** Variable name → secret id. */
+  readonly secrets: Record<string, string>;
+}
+
+export function runtimeIdentity(scope: Construct, o: IdentityOptions) {
   const serviceAccount = new ServiceAccount(scope, 'ServiceAccount', {
     project: o.project, accountId: o.accountId, displayName: o.displayName,
   });

@@ -2,9 +2,9 @@ import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
-import { requireIntInRange, requirePattern } from '../core/errors';
 import { labels, PROTECT } from './common';
 import { Network } from './network';
+import { requireIntInRange, requirePattern } from '../core/errors';
 
 /*
  * Cloud SQL for PostgreSQL building blocks shared by SeparatedDatabase, ReadReplicaSet,

@@ -5,16 +5,16 @@ import { DnsManagedZone } from '@cdktf/provider-google/lib/dns-managed-zone';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { Construct } from 'constructs';
-import { requireIntInRange, ScaleLadderError } from '../core/errors';
-import { DeploymentStyle } from '../core/tier-spec';
-import { DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, postgresReplica, requireSqlTier, shardMapJson } from './cloud-sql';
 import { checkRunSizing, runService } from './cloud-run';
+import { DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, postgresReplica, requireSqlTier, shardMapJson } from './cloud-sql';
 import { baseSettings, GcpBaseProps, labels, readerDnsName, readerZoneDnsName } from './common';
 import { Network } from './network';
 import { ReadReplicaSet } from './read-replica-set';
 import { requireRegion } from './regions';
 import { ShardedCluster } from './sharded-cluster';
 import { StatelessFleet } from './stateless-fleet';
+import { requireIntInRange, ScaleLadderError } from '../core/errors';
+import { DeploymentStyle } from '../core/tier-spec';
 
 /** Props of `GeoRoutedRegions`. */
 export interface GeoRoutedRegionsProps extends GcpBaseProps {
@@ -165,9 +165,14 @@ export class GeoRoutedRegions extends Construct {
       const isActive = active.includes(region);
       const scopeR = new Construct(this, region);
       const replicas = shardWriters.map((writer, shard) => postgresReplica(scopeR, `Shard${shard}Replica`, {
-        project, region, appName: name, layer: 'GeoRoutedRegions',
+        project,
+        region,
+        appName: name,
+        layer: 'GeoRoutedRegions',
         name: shard === 0 ? `${name}-db-${region}` : `${name}-db-shard-${shard}-${region}`,
-        network: props.network, tier, primary: writer,
+        network: props.network,
+        tier,
+        primary: writer,
       }));
       const readerOf = (shard: number) => geo ? readerDnsName(name, shard).replace(/\.$/, '') : replicas[shard].privateIpAddress;
       const environment: Record<string, string> = {
@@ -181,7 +186,10 @@ export class GeoRoutedRegions extends Construct {
         })));
       }
       const service = runService(scopeR, 'Service', {
-        project, region, appName: name, layer: 'GeoRoutedRegions',
+        project,
+        region,
+        appName: name,
+        layer: 'GeoRoutedRegions',
         serviceName: `${name}-web-${region}`,
         network: props.network,
         serviceAccountEmail: props.fleet.serviceAccount.email,

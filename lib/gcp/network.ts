@@ -3,9 +3,9 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Construct } from 'constructs';
-import { ScaleLadderError } from '../core/errors';
 import { baseSettings, GcpBaseProps, parseNetworkCidr } from './common';
 import { requireRegion } from './regions';
+import { ScaleLadderError } from '../core/errors';
 
 /** Props of `Network`. */
 export interface NetworkProps extends GcpBaseProps {

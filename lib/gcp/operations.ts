@@ -5,8 +5,8 @@ import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 import { Construct } from 'constructs';
-import { requireIntInRange, requireNumberInRange, requirePattern } from '../core/errors';
 import { baseSettings, GcpBaseProps } from './common';
+import { requireIntInRange, requireNumberInRange, requirePattern } from '../core/errors';
 
 /** Props of `Operations`. */
 export interface OperationsProps extends GcpBaseProps {

@@ -1,6 +1,6 @@
+import { gcpRungConfig, layerOf } from './synth-rung';
 import { Tier } from '../core/tier';
 import { ChangeAction, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf } from '../core/upgrade-plan';
-import { gcpRungConfig, layerOf } from './synth-rung';
 
 /*
  * The Google Cloud upgrade planner: compares two rungs' Terraform JSON address by address.
@@ -84,9 +84,9 @@ export function flatten(body: unknown, prefix = '', out: Record<string, string> 
     if (body.length === 0) out[prefix] = '[]';
     body.forEach((item, i) => flatten(item, `${prefix}[${i}]`, out));
   } else if (body !== null && typeof body === 'object') {
-    const entries = Object.entries(body as Record<string, unknown>).filter(([k]) => prefix !== '' || !META.has(k));
-    if (entries.length === 0 && prefix !== '') out[prefix] = '{}';
-    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    const fields = Object.entries(body as Record<string, unknown>).filter(([k]) => prefix !== '' || !META.has(k));
+    if (fields.length === 0 && prefix !== '') out[prefix] = '{}';
+    for (const [k, v] of fields) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else {
     out[prefix] = JSON.stringify(body);
   }

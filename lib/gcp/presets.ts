@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { Tier } from '../core/tier';
 import { ScaleLadder, ScaleLadderOptions } from './scale-ladder';
+import { Tier } from '../core/tier';
 
 /** Rung 1K on Google Cloud: one VM running the app and PostgreSQL (data on a protected disk). */
 export class Tier1K extends ScaleLadder {

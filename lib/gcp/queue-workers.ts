@@ -11,11 +11,11 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { requireIntInRange, requirePattern } from '../core/errors';
-import { DeploymentStyle } from '../core/tier-spec';
 import { checkRunSizing, runService, runtimeIdentity } from './cloud-run';
 import { baseSettings, GcpBaseProps, labels, PROTECT } from './common';
 import { Network } from './network';
+import { requireIntInRange, requirePattern } from '../core/errors';
+import { DeploymentStyle } from '../core/tier-spec';
 
 /** Props of `QueueWorkers`. */
 export interface QueueWorkersProps extends GcpBaseProps {
@@ -121,7 +121,8 @@ export class QueueWorkers extends Construct {
     const pushPath = requirePattern('pushPath', props.pushPath ?? '/', /^\/([A-Za-z0-9._~-]+\/)*$/, "an absolute path ending in '/' such as '/tasks/'");
     const attempts = requireIntInRange('maxDeliveryAttempts', props.maxDeliveryAttempts ?? 5, 5, 100);
     const sizing = {
-      cpu: 1, memoryGib: 1,
+      cpu: 1,
+      memoryGib: 1,
       minInstances: props.minInstances ?? 1,
       maxInstances: props.maxInstances ?? 20,
       concurrency: props.messagesPerWorker ?? 100,
@@ -159,7 +160,10 @@ export class QueueWorkers extends Construct {
     this.secretAccess = identity.secretAccess;
 
     this.service = runService(this, 'Service', {
-      project, region, appName: name, layer: 'QueueWorkers',
+      project,
+      region,
+      appName: name,
+      layer: 'QueueWorkers',
       serviceName: `${name}-worker`,
       network: props.network,
       serviceAccountEmail: this.serviceAccount.email,

@@ -1,9 +1,9 @@
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { Construct } from 'constructs';
-import { requireIntInRange } from '../core/errors';
 import { MAX_REPLICAS_PER_PRIMARY, postgresReplica, requireSqlTier } from './cloud-sql';
 import { baseSettings, GcpBaseProps } from './common';
 import { Network } from './network';
+import { requireIntInRange } from '../core/errors';
 
 /** Props of `ReadReplicaSet`. */
 export interface ReadReplicaSetProps extends GcpBaseProps {
@@ -45,9 +45,14 @@ export class ReadReplicaSet extends Construct {
     const tier = requireSqlTier('databaseTier', props.databaseTier ?? 'db-custom-2-7680');
     for (let i = 1; i <= props.replicas; i++) {
       this.replicas.push(postgresReplica(this, `Replica${i}`, {
-        project, region, appName: name, layer: 'ReadReplicaSet',
+        project,
+        region,
+        appName: name,
+        layer: 'ReadReplicaSet',
         name: `${props.primary.name}-replica-${i}`,
-        network: props.network, tier, primary: props.primary,
+        network: props.network,
+        tier,
+        primary: props.primary,
       }));
     }
     this.readerHost = this.replicas[0].privateIpAddress;

@@ -1,6 +1,4 @@
 import { Construct } from 'constructs';
-import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
-import { Tier } from '../core/tier';
 import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
 import { DATABASE_NAME, DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, shardMapJson } from './cloud-sql';
@@ -16,6 +14,8 @@ import { SeparatedDatabase } from './separated-database';
 import { ShardedCluster } from './sharded-cluster';
 import { SingleServer } from './single-server';
 import { StatelessFleet } from './stateless-fleet';
+import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
+import { Tier } from '../core/tier';
 
 /** What every rung of the Google Cloud ladder takes (everything but the tier). */
 export interface ScaleLadderOptions extends GcpBaseProps {
@@ -143,28 +143,45 @@ export class ScaleLadder extends Construct {
 
     if (db) {
       this.database = new SeparatedDatabase(this, 'SeparatedDatabase', {
-        ...base, network: this.network, credentials: this.credentials,
-        databaseTier: db.gcpTier, highAvailability: db.gcpHighAvailability, backupRetentionDays: db.backupRetentionDays,
+        ...base,
+        network: this.network,
+        credentials: this.credentials,
+        databaseTier: db.gcpTier,
+        highAvailability: db.gcpHighAvailability,
+        backupRetentionDays: db.backupRetentionDays,
       });
       if (db.readReplicas > 0) {
         this.readReplicas = new ReadReplicaSet(this, 'ReadReplicaSet', {
-          ...base, network: this.network, primary: this.database.instance,
-          replicas: db.readReplicas, otherReplicas: extras.length, databaseTier: db.gcpTier,
+          ...base,
+          network: this.network,
+          primary: this.database.instance,
+          replicas: db.readReplicas,
+          otherReplicas: extras.length,
+          databaseTier: db.gcpTier,
         });
       }
       if (db.shards > 1) {
         this.shards = new ShardedCluster(this, 'ShardedCluster', {
-          ...base, network: this.network, credentials: this.credentials,
-          shardZero: this.database.instance, shardZeroReaderHost: this.readReplicas?.readerHost,
-          shards: db.shards, replicasPerShard: db.readReplicas, otherReplicasPerShard: extras.length,
-          databaseTier: db.gcpTier, highAvailability: db.gcpHighAvailability, backupRetentionDays: db.backupRetentionDays,
+          ...base,
+          network: this.network,
+          credentials: this.credentials,
+          shardZero: this.database.instance,
+          shardZeroReaderHost: this.readReplicas?.readerHost,
+          shards: db.shards,
+          replicasPerShard: db.readReplicas,
+          otherReplicasPerShard: extras.length,
+          databaseTier: db.gcpTier,
+          highAvailability: db.gcpHighAvailability,
+          backupRetentionDays: db.backupRetentionDays,
         });
       }
     }
     if (spec.cache) {
       this.cache = new Cache(this, 'Cache', {
-        ...base, network: this.network,
-        memorySizeGib: spec.cache.gcpMemorySizeGib, readReplicas: spec.cache.replicasPerShard,
+        ...base,
+        network: this.network,
+        memorySizeGib: spec.cache.gcpMemorySizeGib,
+        readReplicas: spec.cache.replicasPerShard,
       });
     }
     if (spec.cdn) this.cdn = new CdnEdge(this, 'CdnEdge', base);
@@ -204,21 +221,37 @@ export class ScaleLadder extends Construct {
     this.secretEnvironment = secretEnv;
 
     this.singleServer = new SingleServer(this, 'SingleServer', {
-      ...base, network: this.network, image: props.image, port,
-      running: spec.server.running, hostsDatabase,
-      machineType: spec.server.gcpMachineType, dataDiskGib: spec.server.dataVolumeGib,
+      ...base,
+      network: this.network,
+      image: props.image,
+      port,
+      running: spec.server.running,
+      hostsDatabase,
+      machineType: spec.server.gcpMachineType,
+      dataDiskGib: spec.server.dataVolumeGib,
       domainName: spec.fleet ? undefined : props.domainName,
-      environment: env, secretEnvironment: secretEnv,
+      environment: env,
+      secretEnvironment: secretEnv,
     });
 
     const fleet = spec.fleet;
     if (fleet) {
       this.fleet = new StatelessFleet(this, 'StatelessFleet', {
-        ...base, network: this.network, image: props.image, port, healthCheckPath,
-        cpu: fleet.vcpu, memoryGib: fleet.memoryGib, minInstances: fleet.minInstances, maxInstances: fleet.maxInstances,
-        concurrency: fleet.targetRequestsPerInstance, deployment: fleet.deployment,
-        domainName: props.domainName, edge: this.cdn,
-        environment: env, secretEnvironment: secretEnv,
+        ...base,
+        network: this.network,
+        image: props.image,
+        port,
+        healthCheckPath,
+        cpu: fleet.vcpu,
+        memoryGib: fleet.memoryGib,
+        minInstances: fleet.minInstances,
+        maxInstances: fleet.maxInstances,
+        concurrency: fleet.targetRequestsPerInstance,
+        deployment: fleet.deployment,
+        domainName: props.domainName,
+        edge: this.cdn,
+        environment: env,
+        secretEnvironment: secretEnv,
         extraRoles: spec.operations.tracing ? ['roles/cloudtrace.agent'] : undefined,
       });
     } else if (extras.length > 0 || spec.queue) {
@@ -227,10 +260,17 @@ export class ScaleLadder extends Construct {
 
     if (spec.queue) {
       this.queue = new QueueWorkers(this, 'QueueWorkers', {
-        ...base, network: this.network, image: props.workerImage ?? props.image, port, healthCheckPath,
-        minInstances: spec.queue.workerMinInstances, maxInstances: spec.queue.workerMaxInstances,
-        messagesPerWorker: spec.queue.backlogPerWorker, eventStream: spec.queue.eventStream,
-        environment: env, secretEnvironment: secretEnv,
+        ...base,
+        network: this.network,
+        image: props.workerImage ?? props.image,
+        port,
+        healthCheckPath,
+        minInstances: spec.queue.workerMinInstances,
+        maxInstances: spec.queue.workerMaxInstances,
+        messagesPerWorker: spec.queue.backlogPerWorker,
+        eventStream: spec.queue.eventStream,
+        environment: env,
+        secretEnvironment: secretEnv,
         publishers: [`serviceAccount:${this.fleet!.serviceAccount.email}`],
       });
     }
@@ -238,15 +278,27 @@ export class ScaleLadder extends Construct {
     if (extras.length > 0) {
       if (!this.database) throw new ScaleLadderError(`tier '${tier.name}' must have a managed database to use further regions, got none`);
       this.regions = new GeoRoutedRegions(this, 'GeoRoutedRegions', {
-        ...base, network: this.network, fleet: this.fleet!,
-        shardZero: this.database.instance, readReplicas: this.readReplicas, shardedCluster: this.shards,
+        ...base,
+        network: this.network,
+        fleet: this.fleet!,
+        shardZero: this.database.instance,
+        readReplicas: this.readReplicas,
+        shardedCluster: this.shards,
         databaseSecretId: this.credentials.secret.secretId,
-        activeRegions, standbyRegions,
-        image: props.image, port, healthCheckPath,
-        cpu: fleet!.vcpu, memoryGib: fleet!.memoryGib, minInstances: fleet!.minInstances, maxInstances: fleet!.maxInstances,
-        concurrency: fleet!.targetRequestsPerInstance, deployment: fleet!.deployment,
+        activeRegions,
+        standbyRegions,
+        image: props.image,
+        port,
+        healthCheckPath,
+        cpu: fleet!.vcpu,
+        memoryGib: fleet!.memoryGib,
+        minInstances: fleet!.minInstances,
+        maxInstances: fleet!.maxInstances,
+        concurrency: fleet!.targetRequestsPerInstance,
+        deployment: fleet!.deployment,
         databaseTier: db!.gcpTier,
-        environment: env, secretEnvironment: secretEnv,
+        environment: env,
+        secretEnvironment: secretEnv,
       });
     }
 

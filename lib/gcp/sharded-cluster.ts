@@ -2,11 +2,11 @@ import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
-import { requireIntInRange } from '../core/errors';
 import { DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, postgresPrimary, postgresReplica, ShardMapEntry, shardMapJson } from './cloud-sql';
 import { baseSettings, GcpBaseProps } from './common';
 import { DatabaseCredentials } from './credentials';
 import { Network } from './network';
+import { requireIntInRange } from '../core/errors';
 
 /** Props of `ShardedCluster`. */
 export interface ShardedClusterProps extends GcpBaseProps {
@@ -90,8 +90,13 @@ export class ShardedCluster extends Construct {
       const shard = new Construct(this, `Shard${i}`);
       const instanceName = `${name}-db-shard-${i}`;
       const primary = postgresPrimary(shard, {
-        project, region, appName: name, layer: 'ShardedCluster', instanceName,
-        network: props.network, tier,
+        project,
+        region,
+        appName: name,
+        layer: 'ShardedCluster',
+        instanceName,
+        network: props.network,
+        tier,
         highAvailability: props.highAvailability ?? true,
         backupRetentionDays: props.backupRetentionDays ?? 14,
         username: props.credentials.username,
@@ -100,8 +105,14 @@ export class ShardedCluster extends Construct {
       const replicas: SqlDatabaseInstance[] = [];
       for (let j = 1; j <= perShard; j++) {
         replicas.push(postgresReplica(shard, `Replica${j}`, {
-          project, region, appName: name, layer: 'ShardedCluster', name: `${instanceName}-replica-${j}`,
-          network: props.network, tier, primary: primary.instance,
+          project,
+          region,
+          appName: name,
+          layer: 'ShardedCluster',
+          name: `${instanceName}-replica-${j}`,
+          network: props.network,
+          tier,
+          primary: primary.instance,
         }));
       }
       this.shardInstances.push(primary.instance);

@@ -8,11 +8,11 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
-import { requireIntInRange, requirePattern } from '../core/errors';
 import { baseSettings, GcpBaseProps, IAP_RANGE, labels, PROTECT } from './common';
 import { Network } from './network';
 import { zonesOf } from './regions';
 import { serverStartupScript } from './startup-script';
+import { requireIntInRange, requirePattern } from '../core/errors';
 
 /** Props of `SingleServer`. */
 export interface SingleServerProps extends GcpBaseProps {

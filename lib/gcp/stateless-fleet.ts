@@ -13,12 +13,12 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
-import { requireIntInRange, requirePattern } from '../core/errors';
-import { DeploymentStyle } from '../core/tier-spec';
 import { CdnEdge } from './cdn-edge';
 import { checkRunSizing, runService, runtimeIdentity } from './cloud-run';
 import { baseSettings, GcpBaseProps, requireDomain } from './common';
 import { Network } from './network';
+import { requireIntInRange, requirePattern } from '../core/errors';
+import { DeploymentStyle } from '../core/tier-spec';
 
 /** Props of `StatelessFleet`. */
 export interface StatelessFleetProps extends GcpBaseProps {
@@ -165,7 +165,10 @@ export class StatelessFleet extends Construct {
     this.secretAccess = identity.secretAccess;
 
     this.service = runService(this, 'Service', {
-      project, region, appName: name, layer: 'StatelessFleet',
+      project,
+      region,
+      appName: name,
+      layer: 'StatelessFleet',
       serviceName: `${name}-web`,
       network: props.network,
       serviceAccountEmail: this.serviceAccount.email,
@@ -227,7 +230,9 @@ export class StatelessFleet extends Construct {
         defaultUrlRedirect: { httpsRedirect: true, stripQuery: false, redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT' },
       });
       this.certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
-        project, name: `${name}-cert`, managed: { domains: [props.domainName] },
+        project,
+        name: `${name}-cert`,
+        managed: { domains: [props.domainName] },
         lifecycle: { createBeforeDestroy: true },
       });
       this.sslPolicy = new ComputeSslPolicy(this, 'SslPolicy', {

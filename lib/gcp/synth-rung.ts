@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { Tier } from '../core/tier';
 import { ScaleLadder } from './scale-ladder';
+import { Tier } from '../core/tier';
 
 /*
  * What the `scale-ladder synth --cloud gcp` command calls. Internal: not exported from the
