@@ -55,6 +55,15 @@ project.addPackageIgnore('/examples');
 project.addPackageIgnore('/bench');
 project.addPackageIgnore('/.ci');
 
+// `npm test` compiles with jsii first, so a change that breaks the jsii API fails the tests.
+project.testTask.prependSpawn(project.compileTask);
+
+// The README's rung table is generated from the tier data, never typed by hand.
+project.addTask('readme', {
+  description: 'Regenerate the rung table in README.md',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json build-tools/readme.ts',
+});
+
 // An AWS-only user never needs the Google side installed.
 project.package.addField('peerDependenciesMeta', {
   'cdktf': { optional: true },

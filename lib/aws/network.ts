@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { checkZones, ZONES_ARE_EXPLICIT, zonesOf } from './availability-zones';
-import { requirePattern, ScaleLadderError } from '../core/errors';
 import { logRetention } from './log-retention';
+import { requirePattern, ScaleLadderError } from '../core/errors';
 
 /** Props for {@link LadderNetwork}. */
 export interface LadderNetworkProps {

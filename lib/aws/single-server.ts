@@ -6,11 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AppEnvironment } from './app-environment';
 import { acknowledgeManagedPolicy } from './acknowledgements';
+import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
-import { logRetention } from './log-retention';
 import { ZONES_ARE_EXPLICIT } from './availability-zones';
+import { logRetention } from './log-retention';
 import { serverBootScript, migrationScript } from './server-scripts';
 import { requireIntInRange, requirePattern } from '../core/errors';
 

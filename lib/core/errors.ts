@@ -11,7 +11,8 @@ export class ScaleLadderError extends Error {
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  if (typeof value === 'string') return `'${value}'`;
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 /** Throws unless `value` is an integer in [min, max]. */

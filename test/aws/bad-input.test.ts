@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { AppImage, ScaleLadder, Tier, Tier100K } from '../../lib';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { testStack } from '../support/stacks';
@@ -44,7 +44,6 @@ describe('ScaleLadder bad input fails at synth with a precise message and no tem
   test('a stack over the resource limit fails synth before deploy would', () => {
     const stack = testStack();
     new Tier100K(stack, 'App', { image });
-    const { CfnWaitConditionHandle } = require('aws-cdk-lib');
     for (let i = 0; i < 400; i++) new CfnWaitConditionHandle(stack, `Filler${i}`);
     expect(() => (stack.node.root as App).synth()).toThrow(/stack Test has \d+ resources; scale-ladder allows at most 400/);
   });

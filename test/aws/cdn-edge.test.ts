@@ -1,8 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { CdnEdge } from '../../lib';
+import { CdnEdge, LadderNetwork } from '../../lib';
 import { stackWithNetwork, testStack } from '../support/stacks';
-import { LadderNetwork } from '../../lib';
 
 function edgeIn(region: string, props: { rateLimitPerFiveMinutes?: number } = {}) {
   const stack = testStack(region);

@@ -1,4 +1,4 @@
-import { planAwsTemplates } from '../../lib/aws/planner';
+import { isStatefulAwsType, planAwsTemplates } from '../../lib/aws/planner';
 import { STACK_ID } from '../../lib/aws/synth-rung';
 import { ResourceChange } from '../../lib/core/upgrade-plan';
 import { awsTemplateJson, LOWER_AWS_RUNGS } from '../support/rungs';
@@ -30,7 +30,6 @@ describe.each(pairs)('swap %s → %s', (from, to) => {
   });
 
   test('every stateful resource of the lower rung keeps its logical id', () => {
-    const { isStatefulAwsType } = require('../../lib/aws/planner');
     const lower = statefulIds(awsTemplateJson(from), isStatefulAwsType);
     expect(lower.length).toBeGreaterThan(0);
     expect(Object.keys(awsTemplateJson(to).Resources)).toEqual(expect.arrayContaining(lower));

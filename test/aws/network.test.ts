@@ -1,3 +1,4 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LadderNetwork } from '../../lib';
 import { testStack } from '../support/stacks';
@@ -61,7 +62,6 @@ describe('LadderNetwork', () => {
 
 describe('LadderNetwork bad input', () => {
   test('an environment-agnostic stack needs explicit zones', () => {
-    const { App, Stack } = require('aws-cdk-lib');
     const stack = new Stack(new App(), 'Agnostic');
     expect(() => new LadderNetwork(stack, 'Network')).toThrow('availabilityZones must be given when the stack has no concrete region (env.region), got none');
     expect(() => new LadderNetwork(stack, 'Network2', { availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] })).not.toThrow();

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { AppContract, Tier } from '../../lib';
 import { isStatefulAwsType } from '../../lib/aws/planner';
 import { buildAwsRung } from '../../lib/aws/synth-rung';
-import { AppContract, Tier } from '../../lib';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { awsTemplate, awsTemplateJson, LOWER_AWS_RUNGS } from '../support/rungs';
 
@@ -88,7 +88,10 @@ describe('what each rung switches on', () => {
       MinCapacity: Tier.USERS_1M.spec.fleet!.minInstances, MaxCapacity: Tier.USERS_1M.spec.fleet!.maxInstances,
     });
     awsTemplate('100K').hasResourceProperties('AWS::RDS::DBCluster', {
-      ServerlessV2ScalingConfiguration: { MinCapacity: Tier.USERS_100K.spec.database!.awsMinCapacityAcu, MaxCapacity: Tier.USERS_100K.spec.database!.awsMaxCapacityAcu },
+      ServerlessV2ScalingConfiguration: {
+        MinCapacity: Tier.USERS_100K.spec.database!.awsMinCapacityAcu,
+        MaxCapacity: Tier.USERS_100K.spec.database!.awsMaxCapacityAcu,
+      },
     });
   });
 });

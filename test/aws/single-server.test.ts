@@ -82,7 +82,10 @@ describe('SingleServer after the database moved out (rung 10K)', () => {
   const { stack, vpc } = stackWithNetwork(false);
   const database = new SeparatedDatabase(stack, 'Database', { vpc });
   new SingleServer(stack, 'Server', {
-    vpc, image, port: 80, hostsDatabase: false,
+    vpc,
+    image,
+    port: 80,
+    hostsDatabase: false,
     migrationTarget: { host: database.cluster.clusterEndpoint.hostname, port: '5432', secret: database.secret },
   });
   const template = Template.fromStack(stack);

@@ -9,14 +9,24 @@ describe('StatelessFleet', () => {
   const { stack, vpc } = stackWithNetwork(true);
   const environment = new AppEnvironment().set('APP_TIER', '100K');
   new StatelessFleet(stack, 'Fleet', {
-    vpc, image, port: 8080, healthCheckPath: '/healthz', environment,
-    vcpu: 1, memoryGib: 2, minTasks: 3, maxTasks: 12, targetCpuPercent: 55, targetRequestsPerTask: 50,
+    vpc,
+    image,
+    port: 8080,
+    healthCheckPath: '/healthz',
+    environment,
+    vcpu: 1,
+    memoryGib: 2,
+    minTasks: 3,
+    maxTasks: 12,
+    targetCpuPercent: 55,
+    targetRequestsPerTask: 50,
   });
   const template = Template.fromStack(stack);
 
   test('Fargate arm64 tasks in the private subnets with the deployment circuit breaker', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      Cpu: '1024', Memory: '2048',
+      Cpu: '1024',
+      Memory: '2048',
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
       ContainerDefinitions: [Match.objectLike({
         PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
@@ -83,7 +93,9 @@ describe('StatelessFleet with a certificate', () => {
     new StatelessFleet(stack, 'Fleet', { vpc, image, port: 80, certificate });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
       Certificates: [{ CertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
