@@ -2,7 +2,7 @@ import { TerraformResourceLifecycle } from 'cdktf';
 import { GcpBaseProps } from './base-props';
 import { requireRegion } from './regions';
 
-export { GcpBaseProps };
+export type { GcpBaseProps };
 import { requirePattern, ScaleLadderError } from '../core/errors';
 
 /** The checked base props with defaults filled in. Internal. */
