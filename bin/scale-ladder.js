@@ -82,6 +82,14 @@ function entryPoint() {
   return path.join(root, 'dist', 'cli', 'main.js');
 }
 
+// A reader that stops early (`scale-ladder plan … | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', err => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw err;
+  });
+}
+
 require(entryPoint())
   .main(process.argv.slice(2), process)
   .then(code => { process.exitCode = code; })
