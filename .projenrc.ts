@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 const CDKTF_VERSION = '0.21.0';
 const PROVIDER_GOOGLE_VERSION = '16.12.1';
@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // Synthesis is CPU-bound: use both cores of the CI machine (jest's default leaves one idle).
+      maxWorkers: 2,
       collectCoverage: false,
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
     },
@@ -62,6 +64,15 @@ project.testTask.prependSpawn(project.compileTask);
 project.addTask('readme', {
   description: 'Regenerate the rung table in README.md',
   exec: 'ts-node --transpile-only --project test/tsconfig.json build-tools/readme.ts',
+});
+
+// Examples are type-checked and linted like tests.
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '..', noEmit: true, noUnusedLocals: false },
+    include: ['**/*.ts'],
+  },
 });
 
 // An AWS-only user never needs the Google side installed.
