@@ -35,7 +35,13 @@ const VARIABLES: readonly AppVariable[] = [
   { name: 'SHARD_COUNT', layer: Layer.SHARDED_CLUSTER, secret: false, description: 'Number of database shards.' },
   { name: 'SHARD_MAP', layer: Layer.SHARDED_CLUSTER, secret: false, description: 'JSON shard map: `[{"id":0,"host":…,"readerHost":…,"port":…,"secret":…}]`; route keys with `ShardRouter`.' },
   { name: 'QUEUE_URL', layer: Layer.QUEUE_WORKERS, secret: false, description: 'Work queue (SQS queue URL / Pub/Sub topic name).' },
+  { name: 'STREAM_NAME', layer: Layer.QUEUE_WORKERS, secret: false, description: 'Event stream (Kinesis stream name / Pub/Sub streaming topic), from rung 100M.' },
 ];
+
+// Variables that need more than their layer: the stream comes with the queue's eventStream switch.
+const NEEDS: Record<string, (tier: Tier) => boolean> = {
+  STREAM_NAME: tier => tier.spec.queue?.eventStream === true,
+};
 
 /** The environment the library gives the app: same names on every rung and both clouds. */
 export class AppContract {
@@ -46,7 +52,7 @@ export class AppContract {
 
   /** The variables `tier` provides. A higher rung only adds to a lower rung's set. */
   public static variablesFor(tier: Tier): AppVariable[] {
-    return VARIABLES.filter(v => v.layer === undefined || tier.hasLayer(v.layer));
+    return VARIABLES.filter(v => (v.layer === undefined || tier.hasLayer(v.layer)) && (NEEDS[v.name]?.(tier) ?? true));
   }
 
   private constructor() {}
