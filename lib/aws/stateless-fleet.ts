@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,10 +9,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
+import { canaryServiceProps, routeWithCanary, scaleOnRequestsAcrossGroups } from './canary-routing';
 import { fargateSize } from './fargate-sizing';
 import { logRetention } from './log-retention';
 import { LadderNetwork } from './network';
-import { requireIntInRange, requireOrdered, requirePattern } from '../core/errors';
+import { claimRoute, MAIN_SERVICE } from './route-registry';
+import { requireIntInRange, requireOneOf, requireOrdered, requirePattern } from '../core/errors';
+import { DeploymentStyle } from '../core/tier-spec';
 
 /** Props for {@link StatelessFleet}. */
 export interface StatelessFleetProps {
@@ -71,6 +75,15 @@ export interface StatelessFleetProps {
    * @default 90
    */
   readonly logRetentionDays?: number;
+  /**
+   * How new versions roll out. ROLLING replaces tasks behind the deployment circuit
+   * breaker; CANARY uses ECS's native canary strategy (10 % of traffic for 10 minutes,
+   * then all of it, old tasks kept 10 more minutes), which adds a second target group,
+   * a catch-all listener rule at priority 50000 and a 5XX rollback alarm. Going from
+   * ROLLING to CANARY updates the service in place.
+   * @default DeploymentStyle.ROLLING
+   */
+  readonly deployment?: DeploymentStyle;
 }
 
 /**
@@ -101,6 +114,14 @@ export class StatelessFleet extends Construct {
   public readonly accessLogsBucket: s3.Bucket;
   /** Container logs. */
   public readonly logGroup: logs.LogGroup;
+  /** How new versions roll out. */
+  public readonly deployment: DeploymentStyle;
+  /** The second ("green") target group a canary deployment shifts traffic to (CANARY only). */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** The catch-all production rule whose weights ECS shifts (CANARY only). */
+  public readonly productionRule?: elbv2.ApplicationListenerRule;
+  /** Target 5XX alarm that rolls a canary deployment back (CANARY only). */
+  public readonly rollbackAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: StatelessFleetProps) {
     super(scope, id);
@@ -113,6 +134,8 @@ export class StatelessFleet extends Construct {
     const targetCpu = requireIntInRange('targetCpuPercent', props.targetCpuPercent ?? 60, 10, 90);
     const targetRequests = requireIntInRange('targetRequestsPerTask', props.targetRequestsPerTask ?? 60, 1, 100_000);
     const environment = props.environment ?? new AppEnvironment();
+    this.deployment = requireOneOf('deployment', props.deployment ?? DeploymentStyle.ROLLING, Object.values(DeploymentStyle));
+    const canary = this.deployment === DeploymentStyle.CANARY;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -162,16 +185,19 @@ export class StatelessFleet extends Construct {
       maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(60),
       propagateTags: ecs.PropagatedTagSource.SERVICE,
+      ...(canary ? canaryServiceProps() : {}),
     });
 
+    const healthCheck: elbv2.HealthCheck = { path: healthCheckPath, healthyHttpCodes: '200-399', interval: Duration.seconds(15), healthyThresholdCount: 2 };
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
       port,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
-      targets: [this.service],
+      // On CANARY the service registers below, with the green group and the production rule.
+      targets: canary ? undefined : [this.service],
       deregistrationDelay: Duration.seconds(30),
-      healthCheck: { path: healthCheckPath, healthyHttpCodes: '200-399', interval: Duration.seconds(15), healthyThresholdCount: 2 },
+      healthCheck,
     });
 
     if (props.certificate) {
@@ -190,19 +216,48 @@ export class StatelessFleet extends Construct {
       this.httpListener = this.loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [this.targetGroup] });
     }
 
+    if (canary) {
+      // ECS shifts traffic by rewriting a listener rule, never the default action: a
+      // catch-all rule at the lowest precedence carries the main service's traffic.
+      claimRoute(this.trafficListener, { owner: MAIN_SERVICE, priority: 50000, pathPatterns: ['/*'] });
+      const routing = routeWithCanary(this, {
+        service: this.service,
+        containerName: this.container.containerName,
+        port,
+        vpc: props.vpc,
+        listener: this.trafficListener,
+        primary: this.targetGroup,
+        healthCheck,
+        priority: 50000,
+        pathPatterns: ['/*'],
+      });
+      this.alternateTargetGroup = routing.alternateTargetGroup;
+      this.productionRule = routing.rule;
+      this.rollbackAlarm = routing.rollbackAlarm;
+    }
+
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
     this.scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: targetCpu,
       scaleInCooldown: Duration.seconds(120),
       scaleOutCooldown: Duration.seconds(30),
     });
-    this.scaling.scaleOnRequestCount('Requests', {
-      // The ALB metric counts requests per target per minute.
-      requestsPerTarget: targetRequests * 60,
-      targetGroup: this.targetGroup,
-      scaleInCooldown: Duration.seconds(120),
-      scaleOutCooldown: Duration.seconds(30),
-    });
+    if (this.alternateTargetGroup) {
+      scaleOnRequestsAcrossGroups(this.scaling, 'Requests', targetRequests * 60, this.targetGroup, this.alternateTargetGroup);
+    } else {
+      this.scaling.scaleOnRequestCount('Requests', {
+        // The ALB metric counts requests per target per minute.
+        requestsPerTarget: targetRequests * 60,
+        targetGroup: this.targetGroup,
+        scaleInCooldown: Duration.seconds(120),
+        scaleOutCooldown: Duration.seconds(30),
+      });
+    }
+  }
+
+  /** The listener that carries the app's traffic (HTTPS when a certificate is given, else HTTP); path-routed services add their rules here. */
+  public get trafficListener(): elbv2.ApplicationListener {
+    return this.httpsListener ?? this.httpListener;
   }
 
   /** The public DNS name of the load balancer. */
