@@ -64,18 +64,38 @@ function layerOf(resource: any): string {
   return layerOfPath(resource?.Metadata?.['aws:cdk:path']);
 }
 
+/**
+ * Properties the CloudFormation spec marks "may replace" that AWS documents as updated in
+ * place under a condition the new template shows. Anything not listed stays a replacement.
+ */
+const IN_PLACE_WHEN: Record<string, Record<string, (resource: any) => boolean>> = {
+  'AWS::ElastiCache::ReplicationGroup': {
+    // Online resharding: a cluster-mode-enabled group changes its shard count in place.
+    NumNodeGroups: r => r?.Properties?.ClusterMode === 'enabled',
+  },
+};
+
+function replacingProperties(diff: ResourceDifference): string[] {
+  return Object.entries(diff.propertyUpdates)
+    .filter(([, d]) => d.changeImpact !== undefined && REPLACING_IMPACTS.has(d.changeImpact))
+    .map(([k]) => k);
+}
+
 function classify(diff: ResourceDifference): ChangeAction | undefined {
   if (diff.isAddition) return 'ADD';
   if (diff.isRemoval) return 'REMOVE';
   if (!diff.isDifferent) return undefined;
-  if (diff.resourceTypeChanged || REPLACING_IMPACTS.has(diff.changeImpact)) return 'REPLACE';
-  return 'UPDATE';
+  if (diff.resourceTypeChanged) return 'REPLACE';
+  if (!REPLACING_IMPACTS.has(diff.changeImpact)) return 'UPDATE';
+  const known = IN_PLACE_WHEN[diff.newResourceType ?? ''] ?? {};
+  const inPlace = replacingProperties(diff).every(p => known[p]?.(diff.newValue) === true);
+  return inPlace && diff.changeImpact === ResourceImpact.MAY_REPLACE ? 'UPDATE' : 'REPLACE';
 }
 
 /** The changed properties (then other attributes such as DeletionPolicy), replacing ones first. */
 function changedProperties(diff: ResourceDifference): string[] {
   const props = Object.entries(diff.propertyUpdates);
-  const replacing = props.filter(([, d]) => d.changeImpact !== undefined && REPLACING_IMPACTS.has(d.changeImpact)).map(([k]) => k);
+  const replacing = replacingProperties(diff);
   const inPlace = props.map(([k]) => k).filter(k => !replacing.includes(k));
   const other = Object.keys(diff.otherChanges).filter(k => k !== 'Properties' && k !== 'Type');
   if (diff.resourceTypeChanged) other.unshift('Type');

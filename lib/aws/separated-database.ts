@@ -1,12 +1,13 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeLogRetentionFunction, acknowledgeManagedPolicy } from './acknowledgements';
 import { logRetention } from './log-retention';
 import { LadderNetwork } from './network';
-import { requireIntInRange, requireNumberInRange, requireOrdered } from '../core/errors';
+import { requireIntInRange, requireNumberInRange, requireOrdered, requirePattern, requireUnique, ScaleLadderError } from '../core/errors';
 
 /** Props for {@link SeparatedDatabase}. */
 export interface SeparatedDatabaseProps {
@@ -37,6 +38,31 @@ export interface SeparatedDatabaseProps {
    * @default 16.9
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+  /**
+   * An existing DB subnet group to place the cluster in (e.g. one shared by the shards of a
+   * `ShardedCluster`). It must cover the VPC's isolated subnets.
+   * @default - a subnet group of the VPC's isolated subnets, owned by this construct
+   */
+  readonly subnetGroup?: rds.ISubnetGroup;
+  /**
+   * An existing cluster parameter group (e.g. one shared by shards). It must set
+   * `rds.force_ssl` to `1`, as the default one does, to keep TLS enforced.
+   * @default - a parameter group with `rds.force_ssl = 1`, owned by this construct
+   */
+  readonly parameterGroup?: rds.IParameterGroup;
+  /**
+   * An existing enhanced-monitoring role (e.g. one shared by shards), assumable by
+   * `monitoring.rds.amazonaws.com`.
+   * @default - a role with the AWS managed enhanced-monitoring policy, owned by the cluster
+   */
+  readonly monitoringRole?: iam.IRole;
+  /**
+   * Regions the generated credentials secret is replicated to, so stacks in those regions
+   * (e.g. an Aurora Global Database secondary) can read it there. Adding a region later
+   * updates the secret in place.
+   * @default - no replicas
+   */
+  readonly secretReplicaRegions?: string[];
 }
 
 /**
@@ -69,8 +95,10 @@ export class SeparatedDatabase extends Construct {
       writer: rds.ClusterInstance.serverlessV2('Writer', { enablePerformanceInsights: true, autoMinorVersionUpgrade: true }),
       serverlessV2MinCapacity: minCapacity,
       serverlessV2MaxCapacity: maxCapacity,
-      credentials: rds.Credentials.fromGeneratedSecret('postgres'),
-      parameterGroup: new rds.ParameterGroup(this, 'Parameters', {
+      credentials: rds.Credentials.fromGeneratedSecret('postgres', secretReplicaRegions(props.secretReplicaRegions, Stack.of(this).region)),
+      subnetGroup: props.subnetGroup,
+      monitoringRole: props.monitoringRole,
+      parameterGroup: props.parameterGroup ?? new rds.ParameterGroup(this, 'Parameters', {
         engine,
         description: 'scale-ladder: TLS only',
         parameters: { 'rds.force_ssl': '1' },
@@ -95,7 +123,18 @@ export class SeparatedDatabase extends Construct {
     this.connections = this.cluster.connections;
     Validations.of(this).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating the master secret restarts connections; enable it with cluster.addRotationSingleUser() when the app re-reads credentials.' });
     Validations.of(this).acknowledge({ id: 'AwsSolutions-RDS11', reason: 'The default PostgreSQL port is kept so the app contract (DATABASE_PORT) stays stable across rungs; the cluster is only reachable from isolated subnets.' });
-    acknowledgeManagedPolicy(this, 'service-role/AmazonRDSEnhancedMonitoringRole', 'Enhanced monitoring uses the AWS managed policy built for it.');
+    if (!props.monitoringRole) acknowledgeManagedPolicy(this, 'service-role/AmazonRDSEnhancedMonitoringRole', 'Enhanced monitoring uses the AWS managed policy built for it.');
     acknowledgeLogRetentionFunction(this);
   }
+}
+
+/** Credentials options for `secretReplicaRegions`; empty (the original behaviour) when none are given. */
+function secretReplicaRegions(regions: string[] | undefined, stackRegion: string): rds.CredentialsBaseOptions {
+  if (regions === undefined || regions.length === 0) return {};
+  requireUnique('secretReplicaRegions', regions);
+  for (const region of regions) {
+    requirePattern('secretReplicaRegions', region, /^[a-z]{2}(-[a-z]+)+-\d$/, 'a list of AWS region names like eu-west-1');
+    if (region === stackRegion) throw new ScaleLadderError(`secretReplicaRegions must name regions other than the stack's own (${stackRegion}), got '${region}'`);
+  }
+  return { replicaRegions: regions.map(region => ({ region })) };
 }

@@ -184,16 +184,18 @@ export class SingleServer extends Construct {
     }
 
     const userData = ec2.UserData.forLinux();
-    userData.addCommands(serverBootScript({
-      region,
-      volumeId: this.dataVolume.volumeId,
+    const app = {
       logGroup: this.logGroup.logGroupName,
       appImage: props.image.imageName,
-      port: props.port,
-      postgresImage: props.postgresImage ?? 'public.ecr.aws/docker/library/postgres:16',
-      postgresSecretArn: this.databaseSecret.secretArn,
       environment,
       registryLogin: props.image.repository !== undefined,
+    };
+    userData.addCommands(serverBootScript({
+      ...app,
+      region,
+      volumeId: this.dataVolume.volumeId,
+      postgresImage: props.postgresImage ?? 'public.ecr.aws/docker/library/postgres:16',
+      postgresSecretArn: this.databaseSecret.secretArn,
     }));
 
     this.instance = new ec2.Instance(this, 'Instance', {
@@ -252,6 +254,7 @@ export class SingleServer extends Construct {
               timeoutSeconds: '7200',
               runCommand: migrationScript({
                 region,
+                app,
                 sourceSecretArn: this.databaseSecret.secretArn,
                 targetHost: target.host,
                 targetPort: target.port,

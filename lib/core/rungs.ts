@@ -91,7 +91,7 @@ export const RUNGS: readonly TierSpec[] = [
       targetRequestsPerInstance: 60,
       deployment: DeploymentStyle.ROLLING,
     },
-    cache: { shards: 1, replicasPerShard: 1, awsNodeType: 'cache.r7g.large', gcpMemorySizeGib: 5 },
+    cache: { shards: 1, replicasPerShard: 2, awsNodeType: 'cache.r7g.large', gcpMemorySizeGib: 5 },
     cdn: true,
     regions: ONE_REGION,
     operations: OPS_EDGE,

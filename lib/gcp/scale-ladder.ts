@@ -217,6 +217,7 @@ export class ScaleLadder extends Construct {
         : this.shards.shardMap;
     }
     if (spec.queue) env.QUEUE_URL = `projects/${project}/topics/${name}-work`;
+    if (spec.queue?.eventStream) env.STREAM_NAME = `projects/${project}/topics/${name}-events`;
     this.environment = env;
     this.secretEnvironment = secretEnv;
 

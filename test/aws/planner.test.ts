@@ -83,6 +83,26 @@ describe('diffAwsStack: classification of each resource change', () => {
     expect(changes.map(c => [c.id, c.action])).toEqual([['Shop/Instance', 'REPLACE'], ['Shop/Attachment', 'REPLACE']]);
   });
 
+  test('UPDATE: resharding a cluster-mode-enabled cache is documented in place, though the spec says it may replace', () => {
+    const cache = (shards: number, clusterMode: string) => res('AWS::ElastiCache::ReplicationGroup', 'Shop/App/Cache/ReplicationGroup',
+      { ClusterMode: clusterMode, NumNodeGroups: shards, ReplicasPerNodeGroup: 2, Engine: 'valkey' }, 'Snapshot');
+    expect(diffAwsStack('Shop', template({ Cache: cache(1, 'enabled') }), template({ Cache: cache(3, 'enabled') }))).toEqual([
+      expect.objectContaining({ action: 'UPDATE', properties: ['NumNodeGroups'] }),
+    ]);
+    // Without cluster mode the same change stays a replacement.
+    expect(diffAwsStack('Shop', template({ Cache: cache(1, 'disabled') }), template({ Cache: cache(3, 'disabled') }))).toEqual([
+      expect.objectContaining({ action: 'REPLACE' }),
+    ]);
+  });
+
+  test('REPLACE: changing the replicas per shard of a cache replaces it (so the tier data keeps it constant)', () => {
+    const cache = (replicas: number) => res('AWS::ElastiCache::ReplicationGroup', 'Shop/App/Cache/ReplicationGroup',
+      { ClusterMode: 'enabled', NumNodeGroups: 1, ReplicasPerNodeGroup: replicas }, 'Snapshot');
+    expect(diffAwsStack('Shop', template({ Cache: cache(1) }), template({ Cache: cache(2) }))).toEqual([
+      expect.objectContaining({ action: 'REPLACE', stateful: true }),
+    ]);
+  });
+
   test('REPLACE: a changed resource type', () => {
     const after = res('AWS::DynamoDB::GlobalTable', 'Shop/App/Database/Cluster/Resource', {});
     expect(diffAwsStack('Shop', template({ Cluster: CLUSTER }), template({ Cluster: after }))).toEqual([

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AppImage, SeparatedDatabase, SingleServer } from '../../lib';
+import { AppEnvironment, AppImage, SeparatedDatabase, SingleServer } from '../../lib';
 import { stackWithNetwork } from '../support/stacks';
 
 const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
@@ -81,11 +81,13 @@ describe('SingleServer', () => {
 describe('SingleServer after the database moved out (rung 10K)', () => {
   const { stack, vpc } = stackWithNetwork(false);
   const database = new SeparatedDatabase(stack, 'Database', { vpc });
+  const environment = new AppEnvironment().set('DATABASE_HOST', database.cluster.clusterEndpoint.hostname).set('DATABASE_SSL', 'require');
   new SingleServer(stack, 'Server', {
     vpc,
     image,
     port: 80,
     hostsDatabase: false,
+    environment,
     migrationTarget: { host: database.cluster.clusterEndpoint.hostname, port: '5432', secret: database.secret },
   });
   const template = Template.fromStack(stack);
@@ -97,6 +99,12 @@ describe('SingleServer after the database moved out (rung 10K)', () => {
     expect(commands).toContain('pg_dump -h 127.0.0.1');
     expect(commands).toContain('pg_restore');
     expect(commands).toContain('row counts differ');
+    // The app stops before the copy, restarts unchanged on failure, and is switched only after verification.
+    expect(commands.indexOf('docker stop app')).toBeLessThan(commands.indexOf('pg_dump'));
+    expect(commands).toContain('docker start app');
+    const afterVerify = commands.slice(commands.indexOf('row counts differ'));
+    expect(afterVerify).toContain('DATABASE_SSL=require');
+    expect(afterVerify).toContain('docker run -d --name app');
     template.hasOutput('*', { Value: { Ref: Match.stringLikeRegexp('ServerMigrateDatabase') } });
   });
 

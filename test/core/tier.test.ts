@@ -68,3 +68,10 @@ describe('Tier', () => {
     expect(() => Tier.custom(props)).toThrow(message);
   });
 });
+
+describe('tier data that keeps swaps in place', () => {
+  test('cache replicas per shard never change once the cache exists (changing them replaces an ElastiCache group)', () => {
+    const replicas = new Set(Tier.all().filter(t => t.spec.cache).map(t => t.spec.cache!.replicasPerShard));
+    expect(replicas.size).toBe(1);
+  });
+});

@@ -8,7 +8,7 @@ import { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { Testing } from 'cdktf';
 import { find, rung } from './support';
-import { gcp } from '../../lib';
+import { gcp, Tier } from '../../lib';
 
 Testing.setupJest();
 
@@ -155,7 +155,7 @@ describe('Cache (1M)', () => {
       transit_encryption_mode: 'SERVER_AUTHENTICATION',
       connect_mode: 'PRIVATE_SERVICE_ACCESS',
       read_replicas_mode: 'READ_REPLICAS_ENABLED',
-      replica_count: 1,
+      replica_count: Tier.USERS_1M.spec.cache!.replicasPerShard,
       lifecycle: { prevent_destroy: true },
     });
     expect(find(rung('1M'), 'google_secret_manager_secret_version', 'Cache/AuthSecretVersion').secret_data)

@@ -1,0 +1,163 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AppEnvironment } from './app-environment';
+import { AppImage } from './app-image';
+import { buildWorkerService, WORKER_SCALE_IN_COOLDOWN, WORKER_SCALE_OUT_COOLDOWN } from './worker-service';
+import { requireIntInRange, requireOrdered } from '../core/errors';
+
+/** Props for {@link EventStream}. */
+export interface EventStreamProps {
+  /** The ECS cluster the consumers run in. */
+  readonly cluster: ecs.ICluster;
+  /** The app's image; the consumers run it with `command`. */
+  readonly image: AppImage;
+  /**
+   * What the app receives (the app contract); the consumers also get `STREAM_NAME`.
+   * @default - only STREAM_NAME
+   */
+  readonly environment?: AppEnvironment;
+  /**
+   * Command that starts the consumer process in the image.
+   * @default - the image's own entrypoint and command
+   */
+  readonly command?: string[];
+  /**
+   * vCPUs per consumer task (0.25, 0.5, 1, 2, 4, 8, 16).
+   * @default 0.5
+   */
+  readonly vcpu?: number;
+  /**
+   * Memory per consumer task in GiB, within Fargate's range for the vCPU size.
+   * @default 1
+   */
+  readonly memoryGib?: number;
+  /**
+   * Fewest consumer tasks.
+   * @default 2
+   */
+  readonly minConsumers?: number;
+  /**
+   * Most consumer tasks (more than the stream's shards only adds idle tasks with the KCL).
+   * @default 10
+   */
+  readonly maxConsumers?: number;
+  /**
+   * Hours records stay in the stream (24-8760).
+   * @default 168
+   */
+  readonly retentionHours?: number;
+  /**
+   * Iterator age, in seconds, that raises the consumer-lag alarm.
+   * @default 300
+   */
+  readonly maxIteratorAgeSeconds?: number;
+  /**
+   * Topic the alarm notifies (on alarm and on recovery).
+   * @default - an alarm without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Days consumer logs are kept.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * Rung 100M: an event stream. A Kinesis Data Stream in on-demand mode (capacity follows
+ * the write rate; no shard planning) encrypted with its own rotating KMS key, and a
+ * Fargate consumer service that reads it, with an alarm on consumer lag.
+ *
+ * Choices: retention 7 days by default — a consumer outage over a long weekend can be
+ * replayed and a new consumer can backfill a week, at the extended-retention price;
+ * the stream and its key are retained on delete and replace (records are data, and
+ * without the key they are unreadable). Consumers scale on CPU between the bounds; how
+ * many can work at once is set by the stream's shards (one lease per shard with the KCL),
+ * so lag is watched by the iterator-age alarm rather than chased by the scaler. A KCL
+ * consumer also needs a lease table, which the app creates or the user adds.
+ */
+export class EventStream extends Construct {
+  /** The customer-managed key the stream is encrypted with. */
+  public readonly encryptionKey: kms.Key;
+  /** The stream (`STREAM_NAME`). */
+  public readonly stream: kinesis.Stream;
+  /** Consumer logs. */
+  public readonly logGroup: logs.LogGroup;
+  /** The consumer task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The consumer container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The consumer service. */
+  public readonly consumerService: ecs.FargateService;
+  /** The consumer count autoscaling. */
+  public readonly scaling: ecs.ScalableTaskCount;
+  /** Consumers fall behind: GetRecords.IteratorAgeMilliseconds above `maxIteratorAgeSeconds`. */
+  public readonly iteratorAgeAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: EventStreamProps) {
+    super(scope, id);
+    const minConsumers = requireIntInRange('minConsumers', props.minConsumers ?? 2, 1, 1000);
+    const maxConsumers = requireIntInRange('maxConsumers', props.maxConsumers ?? 10, 1, 5000);
+    requireOrdered('minConsumers', minConsumers, 'maxConsumers', maxConsumers);
+    const retentionHours = requireIntInRange('retentionHours', props.retentionHours ?? 168, 24, 8760);
+    const maxIteratorAge = requireIntInRange('maxIteratorAgeSeconds', props.maxIteratorAgeSeconds ?? 300, 1, 604_800);
+
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: 'Encrypts the scale-ladder event stream',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stream = new kinesis.Stream(this, 'Stream', {
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      encryption: kinesis.StreamEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      retentionPeriod: Duration.hours(retentionHours),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const consumer = buildWorkerService(this, {
+      cluster: props.cluster,
+      image: props.image,
+      environment: props.environment ?? new AppEnvironment(),
+      variables: { STREAM_NAME: this.stream.streamName },
+      command: props.command,
+      vcpu: props.vcpu ?? 0.5,
+      memoryGib: props.memoryGib ?? 1,
+      desiredCount: minConsumers,
+      logRetentionDays: props.logRetentionDays ?? 90,
+    });
+    this.logGroup = consumer.logGroup;
+    this.taskDefinition = consumer.taskDefinition;
+    this.container = consumer.container;
+    this.consumerService = consumer.service;
+    this.stream.grantRead(this.taskDefinition.taskRole);
+
+    this.scaling = this.consumerService.autoScaleTaskCount({ minCapacity: minConsumers, maxCapacity: maxConsumers });
+    this.scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: 60,
+      scaleInCooldown: WORKER_SCALE_IN_COOLDOWN,
+      scaleOutCooldown: WORKER_SCALE_OUT_COOLDOWN,
+    });
+
+    this.iteratorAgeAlarm = new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription: `Stream consumers are over ${maxIteratorAge} s behind for 5 minutes: records near the end of retention are at risk.`,
+      metric: this.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: maxIteratorAge * 1000,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+      this.iteratorAgeAlarm.addAlarmAction(action);
+      this.iteratorAgeAlarm.addOkAction(action);
+    }
+  }
+}
