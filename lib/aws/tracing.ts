@@ -123,7 +123,8 @@ export class Tracing extends Construct {
     if (taskDefinition.findContainer(Tracing.COLLECTOR_CONTAINER_NAME)) {
       throw new ScaleLadderError(`taskDefinition must not be instrumented twice, got ${taskDefinition.node.path} again`);
     }
-    const serviceName = requirePattern('serviceName', options.serviceName ?? appContainer.containerName, /^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-" (1-100 characters)');
+    const serviceName = requirePattern('serviceName', options.serviceName ?? appContainer.containerName,
+      /^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-" (1-100 characters)');
 
     const collector = taskDefinition.addContainer(Tracing.COLLECTOR_CONTAINER_NAME, {
       image: this.image,
