@@ -116,9 +116,14 @@ export class Tracing extends Construct {
    * task role write traces and metrics. Each task definition can be instrumented once.
    * @returns the collector container
    */
-  public instrument(taskDefinition: ecs.FargateTaskDefinition, appContainer: ecs.ContainerDefinition, options: TraceTaskOptions = {}): ecs.ContainerDefinition {
+  public instrument(
+    taskDefinition: ecs.FargateTaskDefinition,
+    appContainer: ecs.ContainerDefinition,
+    options: TraceTaskOptions = {},
+  ): ecs.ContainerDefinition {
     if (appContainer.taskDefinition !== taskDefinition) {
-      throw new ScaleLadderError(`appContainer must belong to taskDefinition, got container '${appContainer.containerName}' of ${appContainer.taskDefinition.node.path}`);
+      const owner = appContainer.taskDefinition.node.path;
+      throw new ScaleLadderError(`appContainer must belong to taskDefinition, got container '${appContainer.containerName}' of ${owner}`);
     }
     if (taskDefinition.findContainer(Tracing.COLLECTOR_CONTAINER_NAME)) {
       throw new ScaleLadderError(`taskDefinition must not be instrumented twice, got ${taskDefinition.node.path} again`);
