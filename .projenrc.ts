@@ -57,6 +57,21 @@ project.addPackageIgnore('/examples');
 project.addPackageIgnore('/bench');
 project.addPackageIgnore('/.ci');
 
+// Google resources only from @cdktf/provider-google/lib/<name> (the root costs seconds and
+// gigabytes); cdktf only inside lib/gcp, so the AWS side never pays for it.
+const providerRoot = { name: '@cdktf/provider-google', message: 'Import Google resources from @cdktf/provider-google/lib/<name>.' };
+project.eslint?.addRules({ 'no-restricted-imports': ['error', { paths: [providerRoot] }] });
+project.eslint?.addOverride({
+  files: ['lib/**/*.ts'],
+  excludedFiles: ['lib/gcp/**'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      paths: [providerRoot],
+      patterns: [{ group: ['cdktf', 'cdktf/*', '@cdktf/*'], message: 'cdktf imports stay inside lib/gcp.' }],
+    }],
+  },
+});
+
 // The `gcp` namespace loads on first use (measured by bench/gcp-import-cost.js).
 project.compileTask.exec('node build-tools/lazy-gcp-export.js');
 
