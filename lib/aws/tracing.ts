@@ -184,10 +184,14 @@ export class Tracing extends Construct {
   }
 }
 
-/** An ARN as cdk-nag prints it in a finding: literal when the stack's environment is concrete, pseudo parameters as `<AWS::…>` otherwise. */
+/** An ARN as cdk-nag prints it in a finding: literal parts as they are, references as `<LogicalId>` or `<LogicalId.Attr>`. */
 function nagArn(stack: Stack, arn: string): string {
   const resolved = stack.resolve(arn);
   if (typeof resolved === 'string') return resolved;
-  const parts: unknown[] = resolved['Fn::Join'][1];
-  return parts.map(p => (typeof p === 'string' ? p : `<${(p as { Ref: string }).Ref}>`)).join('');
+  const parts: any[] = resolved['Fn::Join'][1];
+  return parts.map(p => {
+    if (typeof p === 'string') return p;
+    if (p.Ref) return `<${p.Ref}>`;
+    return `<${p['Fn::GetAtt'].join('.')}>`;
+  }).join('');
 }
