@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -59,6 +59,12 @@ export interface EventStreamProps {
    */
   readonly maxIteratorAgeSeconds?: number;
   /**
+   * Customer-managed key to encrypt the stream with (every producer and consumer call
+   * then also costs KMS requests).
+   * @default - the AWS managed key `aws/kinesis`
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
    * Topic the alarm notifies (on alarm and on recovery).
    * @default - an alarm without actions
    */
@@ -72,20 +78,21 @@ export interface EventStreamProps {
 
 /**
  * Rung 100M: an event stream. A Kinesis Data Stream in on-demand mode (capacity follows
- * the write rate; no shard planning) encrypted with its own rotating KMS key, and a
- * Fargate consumer service that reads it, with an alarm on consumer lag.
+ * the write rate; no shard planning) with server-side KMS encryption, and a Fargate
+ * consumer service that reads it, with an alarm on consumer lag.
  *
- * Choices: retention 7 days by default — a consumer outage over a long weekend can be
- * replayed and a new consumer can backfill a week, at the extended-retention price;
- * the stream and its key are retained on delete and replace (records are data, and
- * without the key they are unreadable). Consumers scale on CPU between the bounds; how
+ * Choices: KMS with the AWS managed `aws/kinesis` key by default (encrypted at rest
+ * without per-request KMS charges; pass `encryptionKey` when a customer-managed key is
+ * required). Retention 7 days by default — a consumer outage over a long weekend can be
+ * replayed and a new consumer can backfill a week, at the extended-retention price.
+ * The stream is retained on delete and replace (records are data). Consumers scale on CPU between the bounds; how
  * many can work at once is set by the stream's shards (one lease per shard with the KCL),
  * so lag is watched by the iterator-age alarm rather than chased by the scaler. A KCL
  * consumer also needs a lease table, which the app creates or the user adds.
  */
 export class EventStream extends Construct {
-  /** The customer-managed key the stream is encrypted with. */
-  public readonly encryptionKey: kms.Key;
+  /** The customer-managed key the stream is encrypted with, when one was given. */
+  public readonly encryptionKey?: kms.IKey;
   /** The stream (`STREAM_NAME`). */
   public readonly stream: kinesis.Stream;
   /** Consumer logs. */
@@ -109,18 +116,18 @@ export class EventStream extends Construct {
     const retentionHours = requireIntInRange('retentionHours', props.retentionHours ?? 168, 24, 8760);
     const maxIteratorAge = requireIntInRange('maxIteratorAgeSeconds', props.maxIteratorAgeSeconds ?? 300, 1, 604_800);
 
-    this.encryptionKey = new kms.Key(this, 'Key', {
-      description: 'Encrypts the scale-ladder event stream',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.encryptionKey = props.encryptionKey;
     this.stream = new kinesis.Stream(this, 'Stream', {
       streamMode: kinesis.StreamMode.ON_DEMAND,
-      encryption: kinesis.StreamEncryption.KMS,
-      encryptionKey: this.encryptionKey,
+      ...(this.encryptionKey
+        ? { encryption: kinesis.StreamEncryption.KMS, encryptionKey: this.encryptionKey }
+        : { encryption: kinesis.StreamEncryption.MANAGED }),
       retentionPeriod: Duration.hours(retentionHours),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (this.encryptionKey) {
+      Validations.of(this.stream).acknowledge({ id: 'AwsSolutions-KDS3', reason: 'The user asked for a customer-managed key (encryptionKey) instead of aws/kinesis.' });
+    }
 
     const consumer = buildWorkerService(this, {
       cluster: props.cluster,

@@ -24,7 +24,8 @@ export interface MetricMathTrackingOptions {
 }
 
 /** Adds a target-tracking policy on `options.expression` to `target`, as `scope/id`. */
-export function trackMetricMath(scope: Construct, id: string, target: appscaling.IScalableTargetRef, options: MetricMathTrackingOptions): appscaling.CfnScalingPolicy {
+export function trackMetricMath(scope: Construct, id: string, target: appscaling.IScalableTargetRef,
+  options: MetricMathTrackingOptions): appscaling.CfnScalingPolicy {
   const policy = new Construct(scope, id);
   const queries: appscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty[] = [];
   for (const [queryId, metric] of Object.entries(options.expression.usingMetrics)) {
