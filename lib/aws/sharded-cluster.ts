@@ -18,12 +18,13 @@ const STANDARD_PARAMETER_BYTES = 4096;
 const ADVANCED_PARAMETER_BYTES = 8192;
 
 /**
- * The most bytes one shard map entry can take once CloudFormation fills in the names:
- * `{"id":63,"host":"…","readerHost":"…","port":5432,"secret":"…"}` with a 63-character
- * cluster identifier in the longest region name (117/120-character hosts) and a secret ARN
- * of at most 140 characters, plus the separating comma.
+ * An upper estimate of one shard map entry once CloudFormation fills in the names:
+ * `{"id":63,"host":"…","readerHost":"…","port":5432,"secret":"…"},` with a 63-character
+ * cluster identifier in a 14-character region name (117/120-character hosts) and a
+ * secret ARN of up to 140 characters (CloudFormation-generated secret name).
  */
-const MAX_ENTRY_BYTES = 8 + 9 + 117 + 15 + 120 + 12 + 11 + 140 + 3;
+const MAX_ENTRY_BYTES = '{"id":63,"host":"'.length + 117 + '","readerHost":"'.length + 120
+  + '","port":65535,"secret":"'.length + 140 + '"},'.length;
 
 /** Props for {@link ShardedCluster}. */
 export interface ShardedClusterProps {
@@ -195,8 +196,7 @@ export class ShardedCluster extends Construct {
   /**
    * Grants IAM database authentication (`rds-db:connect`) as `dbUser` on every shard.
    * @param grantee the principal
-   * @param dbUser the database user
-   * @default dbUser 'postgres'
+   * @param dbUser the database user (default `postgres`)
    */
   public grantConnect(grantee: iam.IGrantable, dbUser?: string): iam.Grant {
     const stack = Stack.of(this);
