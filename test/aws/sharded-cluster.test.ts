@@ -156,7 +156,8 @@ describe('ShardedCluster leaves the primary and earlier shards as they were', ()
 
   test('each new shard costs 6 resources plus its readers; 4 are shared (subnet group, parameter group, role, shard map)', () => {
     const base = Object.keys(baseline().Resources).length;
-    const count = (shards: number, readReplicas: number) => Object.keys(Template.fromStack(build(shards, { readReplicas }).stack).toJSON().Resources).length - base;
+    const count = (shards: number, readReplicas: number) =>
+      Object.keys(Template.fromStack(build(shards, { readReplicas }).stack).toJSON().Resources).length - base;
     expect(count(4, 0)).toBe(3 * 6 + 4);
     expect(count(8, 2)).toBe(7 * 8 + 4);
   });
