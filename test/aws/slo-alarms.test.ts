@@ -28,9 +28,11 @@ describe('SloAlarms (whole load balancer, defaults)', () => {
   const slo = new SloAlarms(stack, 'Slo', { loadBalancer: fleet.loadBalancer, alarmTopic: topic });
   const template = Template.fromStack(stack);
 
-  test('error budget from the 99.9 % default', () => {
+  test('error budget from the 99.9 % default; four window alarms, two composites and the latency alarm', () => {
     expect(slo.availabilityTarget).toBe(0.999);
     expect(slo.errorBudget).toBe(0.001);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 2);
   });
 
   test.each([
