@@ -12,7 +12,8 @@ import { PINNED_FLAGS } from '../support/feature-flags';
 import { stackWithNetwork, testStack } from '../support/stacks';
 
 const ofType = (json: any, type: string) => Object.entries<any>(json.Resources).filter(([, r]) => r.Type === type);
-const logicalId = (stack: Stack, construct: { node: { defaultChild?: any } }) => stack.resolve((construct.node.defaultChild as CfnResource).logicalId);
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: any } }) =>
+  stack.resolve((construct.node.defaultChild as CfnResource).logicalId);
 
 function nagFindings(stack: Stack): string[] {
   return new AwsSolutionsChecks().validateScope(stack).violations.map(v => `${v.ruleName}: ${v.violatingResources.map(r => r.constructPath).join(', ')}`);
@@ -219,7 +220,11 @@ describe('SecondaryShard options', () => {
   test('defaults: one instance, 0.5-4 ACU, no write forwarding', () => {
     const { json } = secondary();
     const [[, cluster]] = ofType(json, 'AWS::RDS::DBCluster');
-    expect(cluster.Properties).toMatchObject({ EnableGlobalWriteForwarding: false, ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 }, BackupRetentionPeriod: 7 });
+    expect(cluster.Properties).toMatchObject({
+      EnableGlobalWriteForwarding: false,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
+      BackupRetentionPeriod: 7,
+    });
     expect(ofType(json, 'AWS::RDS::DBInstance')).toHaveLength(1);
   });
 
