@@ -118,7 +118,10 @@ export function routeWithCanary(scope: Construct, o: CanaryRoutingOptions): Cana
  */
 export function scaleOnRequestsAcrossGroups(scaling: ecs.ScalableTaskCount, id: string, requestsPerTargetPerMinute: number,
   primary: elbv2.ApplicationTargetGroup, alternate: elbv2.ApplicationTargetGroup): void {
-  trackMetricMath(scaling, id, scaling, {
+  // The L2's scaleOnRequestCount(id) builds its policy at `<scaling>/Target/<id>`; the
+  // same path keeps the policy's logical id and name when a service moves from ROLLING
+  // to CANARY, so the swap updates the policy in place.
+  trackMetricMath(scaling.node.findChild('Target') as Construct, id, scaling, {
     expression: bothGroups('FILL(b, 0) + FILL(g, 0)', 'requests per task per minute',
       tg => tg.metrics.requestCountPerTarget({ period: Duration.minutes(1), statistic: 'Sum' }), primary, alternate),
     targetValue: requestsPerTargetPerMinute,
