@@ -21,10 +21,11 @@ const ADVANCED_PARAMETER_BYTES = 8192;
  * An upper estimate of one shard map entry once CloudFormation fills in the names:
  * `{"id":63,"host":"…","readerHost":"…","port":5432,"secret":"…"},` with a 63-character
  * cluster identifier in a 14-character region name (117/120-character hosts) and a
- * secret ARN of up to 140 characters (CloudFormation-generated secret name).
+ * secret ARN of up to 200 characters (CloudFormation names a generated secret after its
+ * logical id, which grows with the construct path).
  */
 const MAX_ENTRY_BYTES = '{"id":63,"host":"'.length + 117 + '","readerHost":"'.length + 120
-  + '","port":65535,"secret":"'.length + 140 + '"},'.length;
+  + '","port":65535,"secret":"'.length + 200 + '"},'.length;
 
 /** Props for {@link ShardedCluster}. */
 export interface ShardedClusterProps {

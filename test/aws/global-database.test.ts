@@ -292,3 +292,30 @@ describe('SecondaryShard bad input', () => {
     expect(() => secondary(extra)).toThrow(message);
   });
 });
+
+describe('SeparatedDatabase secret replicas for secondary regions', () => {
+  test('the generated secret is replicated to the named regions; the cluster and its ids are unchanged', () => {
+    const plain = stackWithNetwork(false);
+    new SeparatedDatabase(plain.stack, 'Database', { vpc: plain.vpc });
+    const before = Template.fromStack(plain.stack).toJSON();
+    const { stack, vpc } = stackWithNetwork(false);
+    new SeparatedDatabase(stack, 'Database', { vpc, secretReplicaRegions: ['us-west-2', 'ap-southeast-2'] });
+    const after = Template.fromStack(stack).toJSON();
+    const changed = Object.keys(before.Resources).filter(id => JSON.stringify(before.Resources[id]) !== JSON.stringify(after.Resources[id]));
+    expect(Object.keys(after.Resources).sort()).toEqual(Object.keys(before.Resources).sort());
+    expect(changed).toHaveLength(1);
+    const secret = after.Resources[changed[0]];
+    expect(secret.Type).toBe('AWS::SecretsManager::Secret');
+    expect(secret.Properties.ReplicaRegions).toEqual([{ Region: 'us-west-2' }, { Region: 'ap-southeast-2' }]);
+    expect(secret.DeletionPolicy).toBe('Retain');
+  });
+
+  test.each([
+    [['us-west-2', 'us-west-2'], 'secretReplicaRegions must not repeat an entry, got \'us-west-2\' twice'],
+    [['mars-1'], 'secretReplicaRegions must be a list of AWS region names like eu-west-1, got \'mars-1\''],
+    [['eu-west-1'], 'secretReplicaRegions must name regions other than the stack\'s own (eu-west-1), got \'eu-west-1\''],
+  ])('%j', (regions, message) => {
+    const { stack, vpc } = stackWithNetwork(false);
+    expect(() => new SeparatedDatabase(stack, 'Database', { vpc, secretReplicaRegions: regions })).toThrow(message);
+  });
+});

@@ -150,6 +150,7 @@ describe('ShardedCluster leaves the primary and earlier shards as they were', ()
     const changed = Object.keys(four.Resources).filter(id => JSON.stringify(four.Resources[id]) !== JSON.stringify(eight.Resources[id]));
     // Only the published map changes (it lists the new shards); its value updates in place.
     expect(changed).toEqual([expect.stringMatching(/^ShardsShardMap/)]);
+    expect(ofType(eight, 'AWS::SSM::Parameter')[0][1].Properties.Tier).toBe('Standard'); // 8 shards fit 4 KB
     expect(Object.keys(four.Resources).filter(id => id.includes('ShardsShard3'))).toHaveLength(8);
     expect(Object.keys(eight.Resources).filter(id => /^ShardsShard[4-7]Cluster[0-9A-F]{8}$/.test(id))).toHaveLength(4);
   });
@@ -215,9 +216,10 @@ describe('ShardedCluster access', () => {
     expect(map[1].readerHost).toMatch(/^ShardsShard1Cluster.*\.ReadEndpoint\.Address$/);
   });
 
-  test('a map over 4 KB is published as an advanced parameter, with the given name', () => {
-    const { stack } = build(12, { shardMapParameterName: '/shop/shard-map' });
+  test('a map that may exceed 4 KB (9+ shards) is published as an advanced parameter, with the given name', () => {
+    const { stack } = build(9, { shardMapParameterName: '/shop/shard-map' });
     Template.fromStack(stack).hasResourceProperties('AWS::SSM::Parameter', { Tier: 'Advanced', Name: '/shop/shard-map' });
+    expect(ofType(Template.fromStack(build(16).stack).toJSON(), 'AWS::RDS::DBCluster')).toHaveLength(16); // the most one parameter holds
   });
 });
 
@@ -227,7 +229,7 @@ describe('ShardedCluster bad input', () => {
     [1, 'shards must be an integer 2-64, got 1'],
     [65, 'shards must be an integer 2-64, got 65'],
     [4.5, 'shards must be an integer 2-64, got 4.5'],
-    [19, 'shards must be at most 18 to publish the shard map in one SSM parameter (up to 438 bytes per shard, 8 KB per parameter), got 19'],
+    [17, 'shards must be at most 16 to publish the shard map in one SSM parameter (up to 498 bytes per shard, 8 KB per parameter), got 17'],
   ])('shards %p', (shards, message) => {
     expect(() => build(shards)).toThrow(message);
   });
