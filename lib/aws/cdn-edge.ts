@@ -22,6 +22,18 @@ export interface CdnEdgeProps {
    */
   readonly rateLimitPerFiveMinutes?: number;
   /**
+   * Domain name of the dynamic origin instead of the load balancer's (rung 1B: the
+   * latency-routed name that answers from the nearest healthy region).
+   * @default - the load balancer
+   */
+  readonly originDomainName?: string;
+  /**
+   * Domain name CloudFront fails over to when the origin answers 500/502/503/504 or not at all
+   * (rung 1B: a name that always points at one other region).
+   * @default - no failover origin
+   */
+  readonly failoverOriginDomainName?: string;
+  /**
    * Bucket for the static bucket's server access logs.
    * @default - no access logs
    */
@@ -85,13 +97,25 @@ export class CdnEdge extends Construct {
       });
     }
 
+    const originOptions = {
+      protocolPolicy: props.originHttps ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      readTimeout: Duration.seconds(30),
+    };
+    const dynamicOrigin = props.originDomainName
+      ? new origins.HttpOrigin(props.originDomainName, originOptions)
+      : new origins.LoadBalancerV2Origin(props.loadBalancer, originOptions);
+    const origin = props.failoverOriginDomainName
+      ? new origins.OriginGroup({
+        primaryOrigin: dynamicOrigin,
+        fallbackOrigin: new origins.HttpOrigin(props.failoverOriginDomainName, originOptions),
+        fallbackStatusCodes: [500, 502, 503, 504],
+      })
+      : dynamicOrigin;
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'scale-ladder edge',
       defaultBehavior: {
-        origin: new origins.LoadBalancerV2Origin(props.loadBalancer, {
-          protocolPolicy: props.originHttps ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
-          readTimeout: Duration.seconds(30),
-        }),
+        origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

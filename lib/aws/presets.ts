@@ -29,3 +29,24 @@ export class Tier1M extends ScaleLadder {
     super(scope, id, { ...props, tier: Tier.USERS_1M });
   }
 }
+
+/** Rung 10M: hash shards, queue workers, several services, canary releases, tracing and SLO alarms. */
+export class Tier10M extends ScaleLadder {
+  constructor(scope: Construct, id: string, props: ScaleLadderOptions) {
+    super(scope, id, { ...props, tier: Tier.USERS_10M });
+  }
+}
+
+/** Rung 100M: event streams, a warm-standby region (Aurora Global Database), chaos experiments. */
+export class Tier100M extends ScaleLadder {
+  constructor(scope: Construct, id: string, props: ScaleLadderOptions) {
+    super(scope, id, { ...props, tier: Tier.USERS_100M });
+  }
+}
+
+/** Rung 1B: three active regions behind Route 53 latency routing and CloudFront origin failover. */
+export class Tier1B extends ScaleLadder {
+  constructor(scope: Construct, id: string, props: ScaleLadderOptions) {
+    super(scope, id, { ...props, tier: Tier.USERS_1B });
+  }
+}

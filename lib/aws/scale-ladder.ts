@@ -1,20 +1,36 @@
 import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeBucketObjects } from './acknowledgements';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
+import { zonesOf } from './availability-zones';
 import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
+import { ChaosExperiments } from './chaos-experiments';
+import { EventStream } from './event-stream';
+import { GeoRoutedRegions, GeoRoutingZone } from './geo-routed-regions';
+import { GlobalShard } from './global-database';
 import { Monitoring } from './monitoring';
 import { LadderNetwork } from './network';
+import { PathRoutedService } from './path-routed-service';
+import { QueueWorkers } from './queue-workers';
 import { ReadReplicaSet } from './read-replica-set';
+import { RegionalCredentials } from './regional-credentials';
+import { RegionalLadder, RegionRole } from './regional-ladder';
 import { SeparatedDatabase } from './separated-database';
+import { appCompute, buildServingLayers } from './serving-layers';
+import { FleetServiceOptions } from './serving-options';
+import { ShardedCluster } from './sharded-cluster';
 import { SingleServer } from './single-server';
+import { SloAlarms } from './slo-alarms';
 import { guardStackLimits } from './stack-limits';
 import { StatelessFleet } from './stateless-fleet';
-import { requireIntInRange, ScaleLadderError } from '../core/errors';
+import { Tracing } from './tracing';
+import { requireIntInRange, requireUnique, ScaleLadderError } from '../core/errors';
 import { Tier } from '../core/tier';
 
 /** What every rung takes; the presets fix the tier. */
@@ -37,7 +53,8 @@ export interface ScaleLadderOptions {
    */
   readonly availabilityZones?: string[];
   /**
-   * The VPC's IPv4 range; fixed for the life of the deployment.
+   * The VPC's IPv4 range; fixed for the life of the deployment. Other regions get the
+   * ranges that follow it (10.1.0.0/16, 10.2.0.0/16, … for the default).
    * @default '10.0.0.0/16'
    */
   readonly cidr?: string;
@@ -51,6 +68,24 @@ export interface ScaleLadderOptions {
    * @default 2000
    */
   readonly rateLimitPerFiveMinutes?: number;
+  /**
+   * More services on the fleet, each behind its own path patterns. They run from the
+   * rung that routes services (10M); below it the app runs alone, so the same props
+   * work on every rung.
+   * @default - the app alone
+   */
+  readonly services?: FleetServiceOptions[];
+  /**
+   * The other regions, in order: the first is rung 100M's warm standby, and rung 1B
+   * runs the first two as active regions (one stack each, named `<stack>-<region>`).
+   * @default - two of us-east-1, us-west-2, eu-west-1, eu-central-1 (not the stack's region)
+   */
+  readonly regions?: string[];
+  /**
+   * The Route 53 hosted zone for latency routing between regions (required from rung 1B).
+   * @default - none
+   */
+  readonly zone?: GeoRoutingZone;
 }
 
 /** Props for {@link ScaleLadder}. */
@@ -58,6 +93,8 @@ export interface ScaleLadderProps extends ScaleLadderOptions {
   /** The rung to deploy. */
   readonly tier: Tier;
 }
+
+const PEER_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];
 
 /**
  * The composer: builds the layers a tier switches on, with the sizes the tier's data
@@ -77,14 +114,38 @@ export class ScaleLadder extends Construct {
   public readonly database?: SeparatedDatabase;
   /** Readers of the database (100K+). */
   public readonly readers?: ReadReplicaSet;
+  /** Shards 1..N-1 and the shard map (10M+). */
+  public readonly shards?: ShardedCluster;
   /** The load-balanced fleet (100K+). */
   public readonly fleet?: StatelessFleet;
+  /** More services behind path routing. */
+  public readonly services: PathRoutedService[] = [];
   /** The cache (1M+). */
   public readonly cache?: Cache;
   /** CDN, static assets and WAF (1M+). */
   public readonly edge?: CdnEdge;
+  /** The work queue and its workers (10M+). */
+  public readonly queue?: QueueWorkers;
+  /** The event stream and its consumers (100M+). */
+  public readonly stream?: EventStream;
   /** Dashboard and alarms (100K+). */
   public readonly monitoring?: Monitoring;
+  /** Tracing (10M+). */
+  public readonly tracing?: Tracing;
+  /** SLO burn-rate alarms (10M+). */
+  public readonly slo?: SloAlarms;
+  /** Fault-injection experiment templates (100M+). */
+  public readonly chaos?: ChaosExperiments;
+  /** Global databases, one per shard (100M+). */
+  public readonly globalShards: GlobalShard[] = [];
+  /** Shard credentials replicated to the other regions (100M+). */
+  public readonly regionalCredentials?: RegionalCredentials;
+  /** Latency routing for this region (1B). */
+  public readonly routing?: GeoRoutedRegions;
+  /** The other regions' stacks (100M+), in the order of `regions`. */
+  public readonly regionalStacks: Stack[] = [];
+  /** What runs in each other region, in the order of `regions`. */
+  public readonly regions: RegionalLadder[] = [];
 
   constructor(scope: Construct, id: string, props: ScaleLadderProps) {
     super(scope, id);
@@ -94,18 +155,20 @@ export class ScaleLadder extends Construct {
     if (!(props.image instanceof AppImage)) {
       throw new ScaleLadderError(`image must be an AppImage (e.g. AppImage.fromRegistry('nginx:1.27')), got ${JSON.stringify(props.image)}`);
     }
-    if (Token.isUnresolved(Stack.of(this).region)) {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region)) {
       throw new ScaleLadderError('stack region must be concrete (set env.region on the stack): zones, load-balancer logs and WAF scope depend on it, got an environment-agnostic stack');
     }
     const spec = props.tier.spec;
     const port = requireIntInRange('port', props.port ?? 80, 1, 65535);
     const logRetentionDays = spec.operations.logRetentionDays;
+    const otherRegions = this.otherRegions(props);
     this.tier = props.tier;
 
     this.environment = new AppEnvironment()
       .set('APP_TIER', spec.name)
       .set('APP_CLOUD', 'aws')
-      .set('APP_REGION', Stack.of(this).region)
+      .set('APP_REGION', stack.region)
       .set('PORT', String(port));
 
     this.network = new LadderNetwork(this, 'Network', {
@@ -135,20 +198,21 @@ export class ScaleLadder extends Construct {
       if (db.readReplicas > 0) {
         this.readers = new ReadReplicaSet(this, 'Readers', { cluster: this.database.cluster, count: db.readReplicas });
       }
+      if (db.shards > 1) {
+        this.shards = new ShardedCluster(this, 'Shards', {
+          vpc,
+          primary: this.database,
+          shards: db.shards,
+          readReplicas: db.readReplicas,
+          minCapacity: db.awsMinCapacityAcu,
+          maxCapacity: db.awsMaxCapacityAcu,
+          backupRetentionDays: db.backupRetentionDays,
+          logRetentionDays,
+        });
+        this.environment.set('SHARD_COUNT', String(this.shards.shardCount)).set('SHARD_MAP', this.shards.shardMapJson);
+      }
     }
-
-    if (spec.cache) {
-      this.cache = new Cache(this, 'Cache', {
-        vpc,
-        shards: spec.cache.shards,
-        replicasPerShard: spec.cache.replicasPerShard,
-        nodeType: spec.cache.awsNodeType,
-      });
-      this.environment
-        .set('CACHE_HOST', this.cache.host)
-        .set('CACHE_PORT', this.cache.port)
-        .setSecret('CACHE_AUTH_TOKEN', this.cache.authToken, 'token');
-    }
+    const shardDatabases = this.shards?.shards ?? (this.database ? [this.database] : []);
 
     // The server exists on every rung: retired past 10K, it still holds the 1K data volume.
     this.server = new SingleServer(this, 'Server', {
@@ -170,52 +234,133 @@ export class ScaleLadder extends Construct {
     if (this.server.instance && this.database) this.database.connections.allowDefaultPortFrom(this.server.instance, 'single server');
 
     if (spec.fleet) {
-      const fleet = spec.fleet;
-      this.fleet = new StatelessFleet(this, 'Fleet', {
+      const serving = buildServingLayers(this, {
+        tier: props.tier,
         vpc,
         image: props.image,
         port,
         healthCheckPath: props.healthCheckPath,
         environment: this.environment,
-        vcpu: fleet.vcpu,
-        memoryGib: fleet.memoryGib,
-        minTasks: fleet.minInstances,
-        maxTasks: fleet.maxInstances,
-        targetCpuPercent: fleet.targetCpuPercent,
-        targetRequestsPerTask: fleet.targetRequestsPerInstance,
         certificate: props.certificate,
-        logRetentionDays,
+        services: props.services,
+        databases: shardDatabases.map(d => d.connections),
+        clusters: shardDatabases.map(d => d.cluster),
       });
-      this.database?.connections.allowDefaultPortFrom(this.fleet.service, 'app fleet');
-      this.cache?.connections.allowDefaultPortFrom(this.fleet.service, 'app fleet');
-      new CfnOutput(this, 'LoadBalancerDns', { value: this.fleet.loadBalancerDnsName, description: 'Public DNS name of the load balancer' });
+      ({ fleet: this.fleet, cache: this.cache, queue: this.queue, stream: this.stream, tracing: this.tracing, monitoring: this.monitoring, slo: this.slo } = serving);
+      this.services.push(...serving.services);
+      const fleet = serving.fleet;
+      if (this.shards) for (const compute of appCompute(serving)) this.shards.grantSecretRead(compute.taskDefinition.taskRole);
+      new CfnOutput(this, 'LoadBalancerDns', { value: fleet.loadBalancerDnsName, description: 'Public DNS name of the load balancer' });
 
+      const active = spec.regions.activeRegions > 1;
+      if (active && !props.zone) {
+        throw new ScaleLadderError(`zone (hostedZoneId and zoneName) must be given from rung 1B (latency routing between regions), got none on rung ${spec.name}`);
+      }
       if (spec.cdn) {
         this.edge = new CdnEdge(this, 'Edge', {
-          loadBalancer: this.fleet.loadBalancer,
+          loadBalancer: fleet.loadBalancer,
           originHttps: props.certificate !== undefined,
           rateLimitPerFiveMinutes: props.rateLimitPerFiveMinutes,
-          accessLogsBucket: this.fleet.accessLogsBucket,
+          accessLogsBucket: fleet.accessLogsBucket,
+          originDomainName: active ? GeoRoutedRegions.originName(props.zone!) : undefined,
+          failoverOriginDomainName: active ? GeoRoutedRegions.regionalOriginName(props.zone!, otherRegions[0]) : undefined,
         });
-        this.fleet.container.addEnvironment('STATIC_BUCKET', this.edge.staticBucket.bucketName);
-        grantStaticAssets(this.fleet, this.edge);
+        for (const compute of appCompute(serving)) {
+          compute.container.addEnvironment('STATIC_BUCKET', this.edge.staticBucket.bucketName);
+          grantStaticAssets(compute.taskDefinition, this.edge);
+        }
         new CfnOutput(this, 'DistributionDomain', { value: this.edge.distribution.distributionDomainName, description: 'The CDN domain the app is served on' });
       }
-      if (spec.operations.dashboards) {
-        this.monitoring = new Monitoring(this, 'Monitoring', { fleet: this.fleet, database: this.database?.cluster });
+      if (spec.operations.chaosExperiments) {
+        if (!this.slo) throw new ScaleLadderError(`chaosExperiments need SLO alarms as stop conditions (operations.tracing), got rung ${spec.name}`);
+        this.chaos = new ChaosExperiments(this, 'Chaos', {
+          service: fleet.service,
+          availabilityZone: this.network.availabilityZones[0],
+          clusters: shardDatabases.map(d => d.cluster),
+          stopAlarm: this.slo.fastBurn,
+          logRetentionDays,
+        });
       }
+      if (active) this.routing = new GeoRoutedRegions(this, 'Routing', { zone: props.zone!, loadBalancer: fleet.loadBalancer, healthCheckPath: props.healthCheckPath });
+      if (otherRegions.length > 0) this.regionalCredentials = this.addRegions(props, otherRegions, shardDatabases);
     }
     guardStackLimits(this);
   }
+
+  /** The other regions this rung runs in, validated. */
+  private otherRegions(props: ScaleLadderProps): string[] {
+    const spec = props.tier.spec;
+    const needed = spec.regions.activeRegions - 1 + spec.regions.warmStandbyRegions;
+    const primary = Stack.of(this).region;
+    const given = props.regions ?? PEER_REGIONS.filter(r => r !== primary).slice(0, 2);
+    requireUnique('regions', given);
+    for (const region of given) {
+      zonesOf(region, 'regions');
+      if (region === primary) throw new ScaleLadderError(`regions must not include the stack's own region, got '${region}'`);
+    }
+    if (given.length < needed) {
+      throw new ScaleLadderError(`regions must name at least ${needed} region${needed === 1 ? '' : 's'} besides ${primary} for rung ${spec.name} ` +
+        `(${spec.regions.activeRegions} active, ${spec.regions.warmStandbyRegions} standby), got ${given.length}`);
+    }
+    return given.slice(0, needed);
+  }
+
+  /** Global databases here, and one stack per other region (deployed after this one). */
+  private addRegions(props: ScaleLadderProps, regions: string[], shards: SeparatedDatabase[]): RegionalCredentials {
+    const spec = props.tier.spec;
+    const stack = Stack.of(this);
+    const global = new Construct(this, 'Global');
+    shards.forEach((shard, i) => this.globalShards.push(new GlobalShard(global, `Shard${i}`, { cluster: shard.cluster, shardId: i })));
+    const credentials = new RegionalCredentials(global, 'Credentials', { shards, regions });
+    if (this.edge) {
+      new ssm.StringParameter(global, 'StaticBucketName', {
+        parameterName: RegionalLadder.staticBucketParameterName(stack.stackName),
+        stringValue: this.edge.staticBucket.bucketName,
+        description: 'Static-assets bucket of the primary region, read by the other regions\' apps',
+      });
+    }
+    const app = stack.node.scope as Construct;
+    regions.forEach((region, i) => {
+      const regional = new Stack(app, `${stack.node.id}-${region}`, {
+        env: { account: stack.account, region },
+        description: `scale-ladder ${spec.name}: ${region} (primary ${stack.region})`,
+      });
+      regional.addStackDependency(stack, 'global clusters and replicated credentials must exist first');
+      const role = i < spec.regions.activeRegions - 1 ? RegionRole.ACTIVE : RegionRole.WARM_STANDBY;
+      this.regionalStacks.push(regional);
+      this.regions.push(new RegionalLadder(regional, this.node.id, {
+        tier: props.tier,
+        primaryStackName: stack.stackName,
+        primaryRegion: stack.region,
+        role,
+        image: props.image,
+        port: props.port,
+        healthCheckPath: props.healthCheckPath,
+        cidr: shiftedCidr(props.cidr ?? '10.0.0.0/16', i + 1),
+        zone: props.zone,
+        services: props.services,
+      }));
+      guardStackLimits(this.regions[i]);
+    });
+    return credentials;
+  }
+}
+
+/** `cidr` with its second octet moved up by `offset` (10.0.0.0/16 → 10.1.0.0/16). */
+function shiftedCidr(cidr: string, offset: number): string {
+  const [a, b, ...rest] = cidr.split('.');
+  const shifted = Number(b) + offset;
+  if (shifted > 255) throw new ScaleLadderError(`cidr must leave room for ${offset} more /16 ranges after it, got '${cidr}'`);
+  return [a, String(shifted), ...rest].join('.');
 }
 
 /** The app may read, write and delete static assets, and nothing else in S3. */
-function grantStaticAssets(fleet: StatelessFleet, edge: CdnEdge): void {
-  const role = fleet.taskDefinition.taskRole;
+function grantStaticAssets(taskDefinition: ecs.TaskDefinition, edge: CdnEdge): void {
+  const role = taskDefinition.taskRole;
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
     resources: [edge.staticBucket.arnForObjects('*')],
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [edge.staticBucket.bucketArn] }));
-  acknowledgeBucketObjects(fleet.taskDefinition, edge.staticBucket, 'The app manages the objects of its own static-assets bucket (STATIC_BUCKET).');
+  acknowledgeBucketObjects(taskDefinition, edge.staticBucket, 'The app manages the objects of its own static-assets bucket (STATIC_BUCKET).');
 }

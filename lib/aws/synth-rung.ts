@@ -16,6 +16,7 @@ export const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:1.27';
 export const STACK_ID = 'ScaleLadder';
 export const COMPOSER_ID = 'App';
 export const DEFAULT_ENV = { account: '123456789012', region: 'us-east-1' };
+export const DEFAULT_ZONE = { hostedZoneId: 'Z0EXAMPLE0SCALELADDER', zoneName: 'example.com' };
 
 export interface StackSummary {
   readonly name: string;
@@ -41,7 +42,15 @@ export function buildAwsRung(tierName: string, outdir?: string, options: RungOpt
   // Path metadata (as the CDK CLI enables it) lets the planner and the summary group resources by layer.
   const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, ...options.context } });
   const stack = new Stack(app, STACK_ID, { env: { ...DEFAULT_ENV, region: options.region ?? DEFAULT_ENV.region } });
-  const ladder = new ScaleLadder(stack, COMPOSER_ID, { tier, image: AppImage.fromRegistry(DEFAULT_IMAGE), port: 80 });
+  const ladder = new ScaleLadder(stack, COMPOSER_ID, {
+    tier,
+    image: AppImage.fromRegistry(DEFAULT_IMAGE),
+    port: 80,
+    // The same props on every rung, as a user's app would pass them: the extra service
+    // runs from 10M, the zone is used from 1B.
+    services: [{ name: 'api', pathPatterns: ['/api/*'] }],
+    zone: DEFAULT_ZONE,
+  });
   return { app, stack, ladder };
 }
 

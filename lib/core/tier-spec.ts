@@ -61,6 +61,8 @@ export interface FleetSpec {
   readonly targetRequestsPerInstance: number;
   /** How new versions roll out. */
   readonly deployment: DeploymentStyle;
+  /** Whether extra services run behind path routing (the `services` prop); below, the app runs alone. */
+  readonly routesServices: boolean;
 }
 
 /** The in-memory cache (cluster mode from the start, so it reshards in place). */
