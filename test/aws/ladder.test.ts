@@ -1,7 +1,7 @@
 import { isStatefulAwsType, planAwsTemplates } from '../../lib/aws/planner';
 import { STACK_ID } from '../../lib/aws/synth-rung';
 import { ResourceChange } from '../../lib/core/upgrade-plan';
-import { awsTemplateJson, LOWER_AWS_RUNGS } from '../support/rungs';
+import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 /*
  * Swap safety (DESIGN invariant 1): for every ordered pair of rungs, deploying the higher
@@ -10,10 +10,10 @@ import { awsTemplateJson, LOWER_AWS_RUNGS } from '../support/rungs';
  */
 
 const pairs: Array<[string, string]> = [];
-LOWER_AWS_RUNGS.forEach((from, i) => LOWER_AWS_RUNGS.slice(i + 1).forEach(to => pairs.push([from, to])));
+AWS_RUNGS.forEach((from, i) => AWS_RUNGS.slice(i + 1).forEach(to => pairs.push([from, to])));
 
 function plan(from: string, to: string) {
-  return planAwsTemplates(from, to, { [STACK_ID]: awsTemplateJson(from) }, { [STACK_ID]: awsTemplateJson(to) });
+  return planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to));
 }
 
 function statefulIds(template: any, stateful: (type: string) => boolean): string[] {
@@ -29,10 +29,12 @@ describe.each(pairs)('swap %s → %s', (from, to) => {
     expect(result.changes.filter(dangerous)).toEqual([]);
   });
 
-  test('every stateful resource of the lower rung keeps its logical id', () => {
-    const lower = statefulIds(awsTemplateJson(from), isStatefulAwsType);
-    expect(lower.length).toBeGreaterThan(0);
-    expect(Object.keys(awsTemplateJson(to).Resources)).toEqual(expect.arrayContaining(lower));
+  test('every stateful resource of the lower rung keeps its stack and logical id', () => {
+    for (const [stack, template] of Object.entries(awsTemplatesJson(from))) {
+      const lower = statefulIds(template, isStatefulAwsType);
+      expect(lower.length).toBeGreaterThan(0);
+      expect(Object.keys(awsTemplatesJson(to)[stack].Resources)).toEqual(expect.arrayContaining(lower));
+    }
   });
 
   test('the verdict is SAFE, or MIGRATION where the database leaves the server', () => {
@@ -57,7 +59,7 @@ describe('1K → 10K moves the database off the server without losing it', () =>
   });
 
   test('the volume stays declared (and retained) on every higher rung, after the server retires', () => {
-    for (const rung of LOWER_AWS_RUNGS.slice(1)) {
+    for (const rung of AWS_RUNGS.slice(1)) {
       expect(awsTemplateJson(rung).Resources[volumeId]).toMatchObject({ Type: 'AWS::EC2::Volume', DeletionPolicy: 'Retain' });
     }
   });
@@ -85,5 +87,25 @@ describe('the swap check can fail', () => {
       delete resources[id];
     });
     expect(result.changes.filter(dangerous).map(c => [c.type, c.action, c.retained])).toEqual([['AWS::EC2::Volume', 'REMOVE', true]]);
+  });
+});
+
+describe('multi-region rungs', () => {
+  test('100M adds one warm-standby region stack; 1B keeps it (same name) and adds another', () => {
+    expect(Object.keys(awsTemplatesJson('10M'))).toEqual([STACK_ID]);
+    const standby = Object.keys(awsTemplatesJson('100M')).filter(s => s !== STACK_ID);
+    expect(standby).toEqual([`${STACK_ID}-us-west-2`]);
+    expect(Object.keys(awsTemplatesJson('1B')).sort()).toEqual([STACK_ID, `${STACK_ID}-eu-west-1`, `${STACK_ID}-us-west-2`]);
+  });
+
+  test('a region stack attaches to the primary\'s global clusters by name, with no cross-stack import', () => {
+    const primary = awsTemplateJson('1B');
+    const regional = awsTemplatesJson('1B')[`${STACK_ID}-us-west-2`];
+    const globalIds = Object.values<any>(primary.Resources).filter(r => r.Type === 'AWS::RDS::GlobalCluster').map(r => r.Properties.GlobalClusterIdentifier);
+    expect(globalIds).toHaveLength(8);
+    const attached = Object.values<any>(regional.Resources).filter(r => r.Type === 'AWS::RDS::DBCluster').map(r => r.Properties.GlobalClusterIdentifier);
+    expect(attached.sort()).toEqual([...globalIds].sort());
+    expect(JSON.stringify(regional)).not.toContain('Fn::ImportValue');
+    expect(primary.Outputs ?? {}).not.toHaveProperty('ExportsOutput');
   });
 });

@@ -1,85 +1,100 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppContract, Tier } from '../../lib';
 import { isStatefulAwsType } from '../../lib/aws/planner';
-import { buildAwsRung } from '../../lib/aws/synth-rung';
+import { buildAwsRung, STACK_ID } from '../../lib/aws/synth-rung';
 import { PINNED_FLAGS } from '../support/feature-flags';
-import { awsTemplate, awsTemplateJson, LOWER_AWS_RUNGS } from '../support/rungs';
+import { AWS_RUNGS, awsRung, awsTemplate, awsTemplateJson } from '../support/rungs';
 
 const RETAINING = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
+// Standard OpenTelemetry variables the tracing sidecar adds (AWS 10M+), beside the app contract.
+const OTEL = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_SERVICE_NAME'];
 
-describe.each(LOWER_AWS_RUNGS)('rung %s on AWS', (rung) => {
-  const json = awsTemplateJson(rung);
-  const template = Template.fromJSON(json);
+describe.each(AWS_RUNGS)('rung %s on AWS', (rung) => {
+  const { app, templates } = awsRung(rung);
   const tier = Tier.fromName(rung);
 
-  test('matches the snapshot', () => {
-    expect(json).toMatchSnapshot();
+  test('matches the snapshot (every stack)', () => {
+    expect(templates).toMatchSnapshot();
   });
 
-  test('stays within the stack limits (400 resources, 150 outputs, 800 KB)', () => {
-    expect(Object.keys(json.Resources).length).toBeLessThanOrEqual(400);
-    expect(Object.keys(json.Outputs ?? {}).length).toBeLessThanOrEqual(150);
-    expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThanOrEqual(800 * 1024);
-  });
-
-  test('every stateful resource is protected from deletion and replacement', () => {
-    const unprotected = Object.entries<any>(json.Resources)
-      .filter(([, r]) => isStatefulAwsType(r.Type))
-      .filter(([, r]) => !RETAINING.includes(r.DeletionPolicy) || !RETAINING.includes(r.UpdateReplacePolicy))
-      .map(([id]) => id);
-    expect(unprotected).toEqual([]);
-    for (const cluster of Object.values<any>(template.findResources('AWS::RDS::DBCluster'))) {
-      expect(cluster.Properties.DeletionProtection).toBe(true);
+  test('every stack stays within the limits (400 resources, 150 outputs, 800 KB)', () => {
+    for (const template of Object.values<any>(templates)) {
+      expect(Object.keys(template.Resources).length).toBeLessThanOrEqual(400);
+      expect(Object.keys(template.Outputs ?? {}).length).toBeLessThanOrEqual(150);
+      expect(Buffer.byteLength(JSON.stringify(template))).toBeLessThanOrEqual(800 * 1024);
     }
   });
 
-  test('the app receives exactly the contract variables of its rung', () => {
-    const expected = AppContract.variablesFor(tier).map(v => v.name).sort();
-    const text = JSON.stringify(json);
-    const [task] = Object.values<any>(template.findResources('AWS::ECS::TaskDefinition'));
-    if (task) {
-      const container = task.Properties.ContainerDefinitions[0];
-      const names = [...container.Environment.map((e: any) => e.Name), ...(container.Secrets ?? []).map((s: any) => s.Name)].sort();
-      expect(names).toEqual(expected);
-    } else {
-      for (const name of expected) expect(text).toContain(`${name}=`);
+  test('every stateful resource is protected from deletion and replacement', () => {
+    for (const template of Object.values<any>(templates)) {
+      const unprotected = Object.entries<any>(template.Resources)
+        .filter(([, r]) => isStatefulAwsType(r.Type))
+        .filter(([, r]) => !RETAINING.includes(r.DeletionPolicy) || !RETAINING.includes(r.UpdateReplacePolicy))
+        .map(([id]) => id);
+      expect(unprotected).toEqual([]);
+      for (const cluster of Object.values<any>(Template.fromJSON(template).findResources('AWS::RDS::DBCluster'))) {
+        expect(cluster.Properties.DeletionProtection).toBe(true);
+      }
+    }
+  });
+
+  test('every app container, in every region, receives exactly the contract variables of its rung', () => {
+    const contract = AppContract.variablesFor(tier).map(v => v.name);
+    const expected = [...contract, ...(tier.spec.operations.tracing ? OTEL : [])].sort();
+    for (const template of Object.values<any>(templates)) {
+      const tasks = Object.values<any>(Template.fromJSON(template).findResources('AWS::ECS::TaskDefinition'));
+      for (const task of tasks) {
+        const container = task.Properties.ContainerDefinitions.find((c: any) => c.Name !== 'aws-otel-collector');
+        const names = [...(container.Environment ?? []).map((e: any) => e.Name), ...(container.Secrets ?? []).map((s: any) => s.Name)].sort();
+        expect(names).toEqual(expected);
+      }
+      if (tasks.length === 0) {
+        const text = JSON.stringify(template);
+        for (const name of contract) expect(text).toContain(`${name}=`);
+      }
     }
   });
 
   test('synthesis is offline (no context lookups) and deterministic', () => {
-    const first = buildAwsRung(rung, undefined, { context: PINNED_FLAGS }).app.synth();
-    const second = buildAwsRung(rung, undefined, { context: PINNED_FLAGS }).app.synth();
-    expect(first.manifest.missing ?? []).toEqual([]);
-    expect(JSON.stringify(first.getStackByName('ScaleLadder').template)).toBe(JSON.stringify(second.getStackByName('ScaleLadder').template));
+    const again = buildAwsRung(rung, undefined, { context: PINNED_FLAGS }).app.synth();
+    expect(again.manifest.missing ?? []).toEqual([]);
+    for (const stack of again.stacks) expect(JSON.stringify(stack.template)).toBe(JSON.stringify(templates[stack.stackName]));
   });
 
   test('cdk-nag AwsSolutions reports nothing that is not acknowledged in code', () => {
-    const { stack } = buildAwsRung(rung, undefined, { context: PINNED_FLAGS });
-    stack.node.findAll().filter(CfnResource.isCfnResource); // build the whole tree first
-    const report = new AwsSolutionsChecks().validateScope(stack);
-    const findings = report.violations.map(v => `${v.ruleName}: ${v.violatingResources.map(r => r.constructPath).join(', ')}`);
+    const findings: string[] = [];
+    for (const stack of app.node.children.filter(Stack.isStack)) {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      findings.push(...report.violations.map(v => `${v.ruleName}: ${v.violatingResources.map(r => r.constructPath).join(', ')}`));
+    }
     expect(findings).toEqual([]);
   });
 });
 
-describe('what each rung switches on', () => {
+describe('what each rung switches on (primary stack)', () => {
   const count = (rung: string, type: string) => Object.keys(awsTemplate(rung).findResources(type)).length;
 
   test.each([
-    // rung, instances, clusters, readers (+writer), services, caches, distributions
-    ['1K', 1, 0, 0, 0, 0, 0],
-    ['10K', 1, 1, 1, 0, 0, 0],
-    ['100K', 0, 1, 2, 1, 0, 0],
-    ['1M', 0, 1, 3, 1, 1, 1],
-  ])('%s', (rung, instances, clusters, dbInstances, services, caches, distributions) => {
+    // rung, instances, clusters, db instances, services, caches, distributions, queues, streams, global clusters
+    ['1K', 1, 0, 0, 0, 0, 0, 0, 0, 0],
+    ['10K', 1, 1, 1, 0, 0, 0, 0, 0, 0],
+    ['100K', 0, 1, 2, 1, 0, 0, 0, 0, 0],
+    ['1M', 0, 1, 3, 1, 1, 1, 0, 0, 0],
+    ['10M', 0, 4, 12, 3, 1, 1, 2, 0, 0],
+    ['100M', 0, 8, 24, 4, 1, 1, 2, 1, 8],
+    ['1B', 0, 8, 24, 4, 1, 1, 2, 1, 8],
+  ])('%s', (rung, instances, clusters, dbInstances, services, caches, distributions, queues, streams, globals) => {
     expect(count(rung, 'AWS::EC2::Instance')).toBe(instances);
     expect(count(rung, 'AWS::RDS::DBCluster')).toBe(clusters);
     expect(count(rung, 'AWS::RDS::DBInstance')).toBe(dbInstances);
     expect(count(rung, 'AWS::ECS::Service')).toBe(services);
     expect(count(rung, 'AWS::ElastiCache::ReplicationGroup')).toBe(caches);
     expect(count(rung, 'AWS::CloudFront::Distribution')).toBe(distributions);
+    expect(count(rung, 'AWS::SQS::Queue')).toBe(queues);
+    expect(count(rung, 'AWS::Kinesis::Stream')).toBe(streams);
+    expect(count(rung, 'AWS::RDS::GlobalCluster')).toBe(globals);
     expect(count(rung, 'AWS::EC2::Volume')).toBe(1);
   });
 
@@ -94,4 +109,31 @@ describe('what each rung switches on', () => {
       },
     });
   });
+
+  test('1B routes by latency with health checks in every region and fails the CDN over to another region', () => {
+    const regions = Object.values<any>(awsRung('1B').templates);
+    for (const template of regions) {
+      Template.fromJSON(template).hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'origin.example.com.', Type: 'A', Region: expectRegion(template), HealthCheckId: { Ref: Match.stringLikeRegexp('HealthCheck') },
+      });
+    }
+    const distribution = Object.values<any>(awsTemplate('1B').findResources('AWS::CloudFront::Distribution'))[0];
+    const groups = distribution.Properties.DistributionConfig.OriginGroups;
+    expect(groups.Quantity).toBe(1);
+    const origins = distribution.Properties.DistributionConfig.Origins.map((o: any) => o.DomainName);
+    expect(origins).toEqual(expect.arrayContaining(['origin.example.com', 'us-west-2.origin.example.com']));
+  });
+
+  test('the 100M standby runs the fleet at one task; the same region serves at full size on 1B', () => {
+    const standby = Template.fromJSON(awsRung('100M').templates[`${STACK_ID}-us-west-2`]);
+    const active = Template.fromJSON(awsRung('1B').templates[`${STACK_ID}-us-west-2`]);
+    const mainService = (t: Template) => Object.values<any>(t.findResources('AWS::ECS::Service')).find(s => JSON.stringify(s).includes('FleetService'));
+    expect(mainService(standby)?.Properties.DesiredCount).toBe(1);
+    expect(mainService(active)?.Properties.DesiredCount).toBe(Tier.USERS_1B.spec.fleet!.minInstances);
+    standby.resourceCountIs('AWS::Route53::RecordSet', 0);
+  });
 });
+
+function expectRegion(template: any): any {
+  return awsTemplateJson('1B') === template ? 'us-east-1' : Match.stringLikeRegexp('^(us-west-2|eu-west-1)$');
+}
