@@ -88,7 +88,7 @@ describe('scale-ladder diagram', () => {
     expect(text('aws', '100K')).toContain('writer + 1 reader |');
     expect(text('gcp', '1M')).toContain('writer + 2 read replicas |');
     // 1M: cache and CDN.
-    expect(text('aws', '1M')).toContain('ElastiCache (Valkey) | cluster mode, cache.r7g.large | 1 shard × 2 nodes, TLS');
+    expect(text('aws', '1M')).toContain('ElastiCache (Valkey) | cluster mode, cache.r7g.large | 1 shard × 3 nodes, TLS');
     expect(text('gcp', '1M')).toContain('Memorystore for Redis | 5 GiB, HA');
     // 10M: 4 shards, queue and workers.
     expect(text('aws', '10M')).toContain('× 4 hash shards (shard 0 = original)');
