@@ -1,8 +1,11 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { layerOfPath } from './layer-path';
 import { Tier } from '../core/tier';
 import {
   ChangeAction, MigrationKind, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf,
 } from '../core/upgrade-plan';
+
+export { layerOfPath };
 
 /*
  * The AWS upgrade planner: synthesizes two rungs with the same app, stack and construct
@@ -45,19 +48,6 @@ const REPLACING_IMPACTS: ReadonlySet<ResourceImpact> = new Set([ResourceImpact.W
 /** Whether resources of `type` hold data. */
 export function isStatefulAwsType(type: string): boolean {
   return AWS_STATEFUL_TYPES.has(type);
-}
-
-/** The construct id of the composer in the stacks the planner compares (the `scale-ladder` command's app). */
-export const PLANNER_COMPOSER_ID = 'App';
-
-/**
- * The layer a resource belongs to: the construct id right below the composer in its
- * `aws:cdk:path` (`Shop/App/Database/Cluster/Resource` → `Database`). Anything not inside
- * a layer of the composer belongs to `Stack` (the same rule `scale-ladder synth` counts by).
- */
-export function layerOfPath(path: string | undefined, composerId: string = PLANNER_COMPOSER_ID): string {
-  const parts = (path ?? '').split('/');
-  return parts[1] === composerId && parts.length > 3 ? parts[2] : 'Stack';
 }
 
 function layerOf(resource: any): string {

@@ -1,9 +1,12 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { acknowledgeManagedPolicy } from './acknowledgements';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
 import { Cache } from './cache';
@@ -127,6 +130,32 @@ export class RegionalLadder extends Construct {
     const vpc = this.network.vpc;
 
     const standby = props.role === RegionRole.WARM_STANDBY;
+    // One key, subnet group, parameter group and monitoring role for every secondary shard.
+    const shared = new Construct(this, 'Databases');
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_9 });
+    const sharedPieces = {
+      encryptionKey: new kms.Key(shared, 'Key', {
+        description: 'scale-ladder: storage of the secondary shard clusters',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+      subnetGroup: new rds.SubnetGroup(shared, 'Subnets', {
+        description: 'scale-ladder: isolated subnets of the secondary shard clusters',
+        vpc,
+        vpcSubnets: { subnetGroupName: LadderNetwork.ISOLATED },
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+      parameterGroup: new rds.ParameterGroup(shared, 'Parameters', {
+        engine,
+        description: 'scale-ladder: TLS only (secondary region)',
+        parameters: { 'rds.force_ssl': '1' },
+      }),
+      monitoringRole: new iam.Role(shared, 'MonitoringRole', {
+        assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+      }),
+    };
+    acknowledgeManagedPolicy(shared, 'service-role/AmazonRDSEnhancedMonitoringRole', 'Enhanced monitoring uses the AWS managed policy built for it.');
     this.shards = Array.from({ length: spec.database.shards }, (_, i) => new SecondaryShard(this, `Shard${i}`, {
       vpc,
       globalClusterIdentifier: GlobalShard.identifierFor(props.primaryStackName, i),
@@ -136,6 +165,7 @@ export class RegionalLadder extends Construct {
       backupRetentionDays: spec.database!.backupRetentionDays,
       logRetentionDays: spec.operations.logRetentionDays,
       writeForwarding: true,
+      ...sharedPieces,
     }));
     const credentials = this.shards.map((_, i) => secretsmanager.Secret.fromSecretNameV2(this, `Shard${i}Credentials`,
       RegionalCredentials.secretNameFor(props.primaryStackName, i)));

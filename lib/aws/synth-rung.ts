@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { AppImage } from './app-image';
+import { COMPOSER_ID, layerOfPath } from './layer-path';
 import { ScaleLadder } from './scale-ladder';
 import { Tier } from '../core/tier';
 
@@ -14,7 +15,6 @@ import { Tier } from '../core/tier';
 
 export const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:1.27';
 export const STACK_ID = 'ScaleLadder';
-export const COMPOSER_ID = 'App';
 export const DEFAULT_ENV = { account: '123456789012', region: 'us-east-1' };
 export const DEFAULT_ZONE = { hostedZoneId: 'Z0EXAMPLE0SCALELADDER', zoneName: 'example.com' };
 
@@ -74,7 +74,7 @@ export function synthAwsRung(tierName: string, outdir: string): RungSynthesis {
     const resources = Object.values<any>(s.template.Resources ?? {});
     const byLayer: Record<string, number> = {};
     for (const r of resources) {
-      const layer = layerOf(r.Metadata?.['aws:cdk:path']);
+      const layer = layerOfPath(r.Metadata?.['aws:cdk:path']);
       byLayer[layer] = (byLayer[layer] ?? 0) + 1;
     }
     return {
@@ -87,10 +87,4 @@ export function synthAwsRung(tierName: string, outdir: string): RungSynthesis {
     };
   });
   return { stacks };
-}
-
-/** The construct id right below the composer (`Stack/App/Database/...` → `Database`), else `Stack`. */
-export function layerOf(cdkPath: string | undefined): string {
-  const parts = (cdkPath ?? '').split('/');
-  return parts[1] === COMPOSER_ID && parts.length > 3 ? parts[2] : 'Stack';
 }
