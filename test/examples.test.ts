@@ -1,0 +1,34 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildShop } from '../examples/aws/app';
+import { planAwsTemplates } from '../lib/aws/planner';
+
+/* The AWS example app is a test too: it synthesizes on the rungs it documents and climbs safely. */
+
+function templates(tier: string): Record<string, any> {
+  const assembly = buildShop(tier).synth();
+  return Object.fromEntries(assembly.stacks.map(s => [s.stackName, s.template]));
+}
+
+describe('examples/aws/app.ts', () => {
+  test('builds rung 1K as one stack in eu-west-1 with the single server', () => {
+    const app = buildShop('1K');
+    const stacks = app.node.children.filter(Stack.isStack);
+    expect(stacks.map(s => s.region)).toEqual(['eu-west-1']);
+    Template.fromStack(stacks[0]).resourceCountIs('AWS::EC2::Instance', 1);
+  });
+
+  test('climbs 1M → 10M safely and runs the api service from 10M', () => {
+    const before = templates('1M');
+    const after = templates('10M');
+    expect(planAwsTemplates('1M', '10M', before, after).verdict).toBe('SAFE');
+    Template.fromJSON(after.Shop).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+    });
+    expect(JSON.stringify(before.Shop)).not.toContain('/api/*');
+  });
+
+  test('1B runs in the three regions it names', () => {
+    expect(Object.keys(templates('1B')).sort()).toEqual(['Shop', 'Shop-eu-central-1', 'Shop-us-east-1']);
+  });
+});
