@@ -29,3 +29,15 @@ export function acknowledgeLogRetentionFunction(scope: IConstruct): void {
     reason: 'CDK\'s log-retention function sets retention on log groups that RDS creates on first write, whose ARNs are not known at deploy time.',
   });
 }
+
+/** An ARN as cdk-nag prints it in a finding: literal parts as they are, references as `<LogicalId>` or `<LogicalId.Attr>`. */
+export function nagArn(stack: Stack, arn: string): string {
+  const resolved = stack.resolve(arn);
+  if (typeof resolved === 'string') return resolved;
+  const parts: any[] = resolved['Fn::Join'][1];
+  return parts.map(p => {
+    if (typeof p === 'string') return p;
+    if (p.Ref) return `<${p.Ref}>`;
+    return `<${p['Fn::GetAtt'].join('.')}>`;
+  }).join('');
+}

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { nagArn } from './acknowledgements';
 import { logRetention } from './log-retention';
 import { requireIntInRange, requireOneOf, requirePattern } from '../core/errors';
 
@@ -146,16 +147,4 @@ export class ChaosExperiments extends Construct {
     });
     return role;
   }
-}
-
-/** An ARN as cdk-nag prints it in a finding: literal parts as they are, references as `<LogicalId>` or `<LogicalId.Attr>`. */
-function nagArn(stack: Stack, arn: string): string {
-  const resolved = stack.resolve(arn);
-  if (typeof resolved === 'string') return resolved;
-  const parts: any[] = resolved['Fn::Join'][1];
-  return parts.map(p => {
-    if (typeof p === 'string') return p;
-    if (p.Ref) return `<${p.Ref}>`;
-    return `<${p['Fn::GetAtt'].join('.')}>`;
-  }).join('');
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as xray from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
+import { nagArn } from './acknowledgements';
 import { logRetention } from './log-retention';
 import { requireIntInRange, requireNumberInRange, requirePattern, ScaleLadderError } from '../core/errors';
 
@@ -182,16 +183,4 @@ export class Tracing extends Construct {
       reason: 'The OTEL_* variables are the local collector address and a service name, not secrets.',
     });
   }
-}
-
-/** An ARN as cdk-nag prints it in a finding: literal parts as they are, references as `<LogicalId>` or `<LogicalId.Attr>`. */
-function nagArn(stack: Stack, arn: string): string {
-  const resolved = stack.resolve(arn);
-  if (typeof resolved === 'string') return resolved;
-  const parts: any[] = resolved['Fn::Join'][1];
-  return parts.map(p => {
-    if (typeof p === 'string') return p;
-    if (p.Ref) return `<${p.Ref}>`;
-    return `<${p['Fn::GetAtt'].join('.')}>`;
-  }).join('');
 }

@@ -17,6 +17,17 @@ const OPS_CHAOS = { ...OPS_TRACED, chaosExperiments: true };
 
 const ONE_REGION = { activeRegions: 1, warmStandbyRegions: 0 };
 
+// 100M and 1B run the same shards; 1B adds regions, not database size.
+const GLOBAL_DATABASE = {
+  awsMinCapacityAcu: 8,
+  awsMaxCapacityAcu: 128,
+  gcpTier: 'db-custom-16-61440',
+  gcpHighAvailability: true,
+  readReplicas: 2,
+  shards: 8,
+  backupRetentionDays: 35,
+};
+
 export const RUNGS: readonly TierSpec[] = [
   {
     name: '1K',
@@ -131,15 +142,7 @@ export const RUNGS: readonly TierSpec[] = [
     name: '100M',
     maxUsers: 100_000_000,
     server: RETIRED_SERVER,
-    database: {
-      awsMinCapacityAcu: 8,
-      awsMaxCapacityAcu: 128,
-      gcpTier: 'db-custom-16-61440',
-      gcpHighAvailability: true,
-      readReplicas: 2,
-      shards: 8,
-      backupRetentionDays: 35,
-    },
+    database: GLOBAL_DATABASE,
     fleet: {
       vcpu: 4,
       memoryGib: 8,
@@ -160,15 +163,7 @@ export const RUNGS: readonly TierSpec[] = [
     name: '1B',
     maxUsers: 1_000_000_000,
     server: RETIRED_SERVER,
-    database: {
-      awsMinCapacityAcu: 8,
-      awsMaxCapacityAcu: 128,
-      gcpTier: 'db-custom-16-61440',
-      gcpHighAvailability: true,
-      readReplicas: 2,
-      shards: 8,
-      backupRetentionDays: 35,
-    },
+    database: GLOBAL_DATABASE,
     fleet: {
       vcpu: 4,
       memoryGib: 8,
