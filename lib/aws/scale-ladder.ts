@@ -246,7 +246,8 @@ export class ScaleLadder extends Construct {
         databases: shardDatabases.map(d => d.connections),
         clusters: shardDatabases.map(d => d.cluster),
       });
-      ({ fleet: this.fleet, cache: this.cache, queue: this.queue, stream: this.stream, tracing: this.tracing, monitoring: this.monitoring, slo: this.slo } = serving);
+      ({ fleet: this.fleet, cache: this.cache, queue: this.queue, stream: this.stream } = serving);
+      ({ tracing: this.tracing, monitoring: this.monitoring, slo: this.slo } = serving);
       this.services.push(...serving.services);
       const fleet = serving.fleet;
       if (this.shards) for (const compute of appCompute(serving)) this.shards.grantSecretRead(compute.taskDefinition.taskRole);

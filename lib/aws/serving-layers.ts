@@ -7,10 +7,10 @@ import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
 import { Cache } from './cache';
 import { EventStream } from './event-stream';
-import { FleetServiceOptions } from './serving-options';
 import { Monitoring } from './monitoring';
 import { PathRoutedService } from './path-routed-service';
 import { QueueWorkers } from './queue-workers';
+import { FleetServiceOptions } from './serving-options';
 import { SloAlarms } from './slo-alarms';
 import { StatelessFleet } from './stateless-fleet';
 import { Tracing } from './tracing';
@@ -52,13 +52,20 @@ export interface ServingLayers {
   readonly slo?: SloAlarms;
 }
 
+export interface AppCompute {
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly service: ecs.FargateService;
+}
+
 /** Every app container of the layers (main, extra services, workers). */
-export function appCompute(layers: ServingLayers): Array<{ taskDefinition: ecs.FargateTaskDefinition; container: ecs.ContainerDefinition; service: ecs.FargateService }> {
+export function appCompute(layers: ServingLayers): AppCompute[] {
+  const { fleet, queue, stream } = layers;
   return [
-    { taskDefinition: layers.fleet.taskDefinition, container: layers.fleet.container, service: layers.fleet.service },
+    { taskDefinition: fleet.taskDefinition, container: fleet.container, service: fleet.service },
     ...layers.services.map(s => ({ taskDefinition: s.taskDefinition, container: s.container, service: s.service })),
-    ...(layers.queue ? [{ taskDefinition: layers.queue.taskDefinition, container: layers.queue.container, service: layers.queue.service }] : []),
-    ...(layers.stream ? [{ taskDefinition: layers.stream.taskDefinition, container: layers.stream.container, service: layers.stream.consumerService }] : []),
+    ...(queue ? [{ taskDefinition: queue.taskDefinition, container: queue.container, service: queue.service }] : []),
+    ...(stream ? [{ taskDefinition: stream.taskDefinition, container: stream.container, service: stream.consumerService }] : []),
   ];
 }
 
