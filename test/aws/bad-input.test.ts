@@ -48,3 +48,41 @@ describe('ScaleLadder bad input fails at synth with a precise message and no tem
     expect(() => (stack.node.root as App).synth()).toThrow(/stack Test has \d+ resources; scale-ladder allows at most 400/);
   });
 });
+
+describe('region lists (rungs 100M and 1B)', () => {
+  const zone = { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' };
+  const build = (tier: Tier, extra: Record<string, unknown>) => () => new ScaleLadder(testStack('us-east-1'), 'App', { tier, image, zone, ...extra });
+
+  test('a region named twice', () => {
+    expect(build(Tier.USERS_1B, { regions: ['us-west-2', 'us-west-2'] })).toThrow('regions must not repeat an entry, got \'us-west-2\' twice in ["us-west-2","us-west-2"]');
+  });
+
+  test('an unknown region', () => {
+    expect(build(Tier.USERS_100M, { regions: ['mars-north-1'] })).toThrow(/regions must be a region with three known availability zones .* got 'mars-north-1'/);
+  });
+
+  test('fewer than three regions in all for 1B', () => {
+    expect(build(Tier.USERS_1B, { regions: ['us-west-2'] }))
+      .toThrow('regions must name at least 2 regions besides us-east-1 for rung 1B (3 active, 0 standby), got 1');
+  });
+
+  test('the stack\'s own region among the others', () => {
+    expect(build(Tier.USERS_100M, { regions: ['us-east-1'] })).toThrow("regions must not include the stack's own region, got 'us-east-1'");
+  });
+
+  test('no hosted zone for 1B latency routing', () => {
+    expect(() => new ScaleLadder(testStack('us-east-1'), 'App', { tier: Tier.USERS_1B, image }))
+      .toThrow('zone (hostedZoneId and zoneName) must be given from rung 1B (latency routing between regions), got none on rung 1B');
+  });
+
+  test('a malformed hosted zone id', () => {
+    expect(build(Tier.USERS_1B, { zone: { hostedZoneId: 'zone-1', zoneName: 'example.com' } }))
+      .toThrow("hostedZoneId must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got 'zone-1'");
+  });
+
+  test('extra regions given on a lower rung are accepted and unused (same props on every rung)', () => {
+    const stack = testStack('us-east-1');
+    const ladder = new ScaleLadder(stack, 'App', { tier: Tier.USERS_10M, image, zone, regions: ['us-west-2', 'eu-west-1'] });
+    expect(ladder.regionalStacks).toEqual([]);
+  });
+});
