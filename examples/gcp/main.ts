@@ -9,27 +9,31 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, GcsBackend, TerraformStack } from 'cdktf';
 import { gcp } from '../../lib';
 
-const project = process.env.GOOGLE_CLOUD_PROJECT ?? 'my-shop-prod';
-const region = 'europe-west1';
+export function buildShop(project: string, outdir?: string): { app: App; shop: gcp.Tier1K } {
+  const region = 'europe-west1';
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, 'shop');
+  // Keep Terraform state outside the machine (the bucket must exist).
+  new GcsBackend(stack, { bucket: `${project}-tfstate`, prefix: 'shop' });
+  new GoogleProvider(stack, 'google', { project, region });
 
-const app = new App();
-const stack = new TerraformStack(app, 'shop');
-// Keep Terraform state outside the machine (the bucket must exist).
-new GcsBackend(stack, { bucket: `${project}-tfstate`, prefix: 'shop' });
-new GoogleProvider(stack, 'google', { project, region });
+  const shop = new gcp.Tier1K(stack, 'App', {
+    project,
+    region,
+    name: 'shop',
+    image: 'us-docker.pkg.dev/cloudrun/container/hello',
+    port: 8080,
+    healthCheckPath: '/',
+    // domainName: 'shop.example.com', // TLS (Let's Encrypt on the server, managed certificate on the load balancer)
+    // regions: ['europe-west4', 'us-east1'], // warm standby on 100M, active on 1B; append, never reorder
+  });
 
-const shop = new gcp.Tier1K(stack, 'App', {
-  project,
-  region,
-  name: 'shop',
-  image: 'us-docker.pkg.dev/cloudrun/container/hello',
-  port: 8080,
-  healthCheckPath: '/',
-  // domainName: 'shop.example.com', // TLS (Let's Encrypt on the server, managed certificate on the load balancer)
-  // regions: ['europe-west4', 'us-east1'], // warm standby on 100M, active on 1B; append, never reorder
-});
+  // Escape hatch: every resource is a public field (here: a larger data disk for the 1K server).
+  shop.singleServer.dataDisk.size = 50;
 
-// Escape hatch: every resource is a public field (here: a larger data disk for the 1K server).
-shop.singleServer.dataDisk.size = 50;
+  return { app, shop };
+}
 
-app.synth();
+if (require.main === module) {
+  buildShop(process.env.GOOGLE_CLOUD_PROJECT ?? 'my-shop-prod').app.synth();
+}

@@ -1,6 +1,6 @@
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
-import { TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { baseSettings, GcpBaseProps, labels, PROTECT } from './common';
 
@@ -42,8 +42,7 @@ export class DatabaseCredentials extends Construct {
     // Letters and digits only: safe in connection strings and shell scripts.
     this.password.addOverride('length', 32);
     this.password.addOverride('special', false);
-    // Declare where the random provider comes from (it needs no configuration or credentials).
-    TerraformStack.of(this).addOverride('terraform.required_providers.random', { source: 'hashicorp/random', version: '>= 3.5.0' });
+    randomProviderOf(TerraformStack.of(this));
 
     this.secret = new SecretManagerSecret(this, 'Secret', {
       project,
@@ -65,4 +64,28 @@ export class DatabaseCredentials extends Construct {
   public get passwordValue(): string {
     return this.password.getStringAttribute('result');
   }
+}
+
+/**
+ * hashicorp/random needs no configuration or credentials; declaring it as a provider
+ * construct lets cdktf's provider check pass in any user's app (one per stack).
+ */
+class RandomProvider extends TerraformProvider {
+  constructor(scope: Construct) {
+    super(scope, 'random', {
+      terraformResourceType: 'random',
+      terraformGeneratorMetadata: { providerName: 'random', providerVersion: '>= 3.5.0' },
+      terraformProviderSource: 'hashicorp/random',
+    });
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {};
+  }
+}
+
+function randomProviderOf(stack: TerraformStack): TerraformProvider {
+  const existing = stack.node.findAll().find(c => TerraformProvider.isTerraformProvider(c)
+    && (c as TerraformProvider).terraformGeneratorMetadata?.providerName === 'random');
+  return (existing as TerraformProvider | undefined) ?? new RandomProvider(stack);
 }

@@ -76,7 +76,7 @@ export function layerOf(body: any): string {
 export function synthGcpRung(tierName: string, outdir: string): GcpSynthResult {
   const tier = Tier.fromName(tierName);
   fs.mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, stackTraces: false, skipValidation: true });
+  const app = new App({ outdir, stackTraces: false });
   buildGcpRung(app, tier);
   app.synth();
   const stacks: GcpStackSummary[] = [];
