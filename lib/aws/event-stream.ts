@@ -1,43 +1,18 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notifyOnChange } from './alarm-notifications';
 import { AppEnvironment } from './app-environment';
-import { AppImage } from './app-image';
+import { BackgroundTaskProps } from './background-task-props';
 import { buildWorkerService, WORKER_SCALE_IN_COOLDOWN, WORKER_SCALE_OUT_COOLDOWN } from './worker-service';
 import { requireIntInRange, requireOrdered } from '../core/errors';
 
 /** Props for {@link EventStream}. */
-export interface EventStreamProps {
-  /** The ECS cluster the consumers run in. */
-  readonly cluster: ecs.ICluster;
-  /** The app's image; the consumers run it with `command`. */
-  readonly image: AppImage;
-  /**
-   * What the app receives (the app contract); the consumers also get `STREAM_NAME`.
-   * @default - only STREAM_NAME
-   */
-  readonly environment?: AppEnvironment;
-  /**
-   * Command that starts the consumer process in the image.
-   * @default - the image's own entrypoint and command
-   */
-  readonly command?: string[];
-  /**
-   * vCPUs per consumer task (0.25, 0.5, 1, 2, 4, 8, 16).
-   * @default 0.5
-   */
-  readonly vcpu?: number;
-  /**
-   * Memory per consumer task in GiB, within Fargate's range for the vCPU size.
-   * @default 1
-   */
-  readonly memoryGib?: number;
+export interface EventStreamProps extends BackgroundTaskProps {
   /**
    * Fewest consumer tasks.
    * @default 2
@@ -64,16 +39,6 @@ export interface EventStreamProps {
    * @default - the AWS managed key `aws/kinesis`
    */
   readonly encryptionKey?: kms.IKey;
-  /**
-   * Topic the alarm notifies (on alarm and on recovery).
-   * @default - an alarm without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Days consumer logs are kept.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
 }
 
 /**
@@ -161,10 +126,6 @@ export class EventStream extends Construct {
       evaluationPeriods: 5,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      this.iteratorAgeAlarm.addAlarmAction(action);
-      this.iteratorAgeAlarm.addOkAction(action);
-    }
+    notifyOnChange([this.iteratorAgeAlarm], props.alarmTopic);
   }
 }

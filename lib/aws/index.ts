@@ -11,6 +11,7 @@ export * from './monitoring';
 export * from './sharded-cluster';
 export * from './global-database';
 export * from './regional-credentials';
+export * from './background-task-props';
 export * from './queue-workers';
 export * from './event-stream';
 export * from './path-routed-service';

@@ -1,44 +1,19 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { notifyOnChange } from './alarm-notifications';
 import { AppEnvironment } from './app-environment';
-import { AppImage } from './app-image';
+import { BackgroundTaskProps } from './background-task-props';
 import { trackMetricMath } from './metric-math-scaling';
 import { buildWorkerService, WORKER_SCALE_IN_COOLDOWN, WORKER_SCALE_OUT_COOLDOWN } from './worker-service';
 import { requireIntInRange, requireOrdered } from '../core/errors';
 
 /** Props for {@link QueueWorkers}. */
-export interface QueueWorkersProps {
-  /** The ECS cluster the workers run in (Container Insights on: scaling reads its RunningTaskCount). */
-  readonly cluster: ecs.ICluster;
-  /** The app's image; the workers run it with `command`. */
-  readonly image: AppImage;
-  /**
-   * What the app receives (the app contract); the workers also get `QUEUE_URL`.
-   * @default - only QUEUE_URL
-   */
-  readonly environment?: AppEnvironment;
-  /**
-   * Command that starts the worker process in the image.
-   * @default - the image's own entrypoint and command
-   */
-  readonly command?: string[];
-  /**
-   * vCPUs per worker task (0.25, 0.5, 1, 2, 4, 8, 16).
-   * @default 0.5
-   */
-  readonly vcpu?: number;
-  /**
-   * Memory per worker task in GiB, within Fargate's range for the vCPU size.
-   * @default 1
-   */
-  readonly memoryGib?: number;
+export interface QueueWorkersProps extends BackgroundTaskProps {
   /**
    * Fewest worker tasks (at least 1: backlog per task is undefined at zero tasks).
    * @default 1
@@ -77,16 +52,6 @@ export interface QueueWorkersProps {
    * @default - SQS-managed server-side encryption (SSE-SQS)
    */
   readonly encryptionKey?: kms.IKey;
-  /**
-   * Topic the alarms notify (on alarm and on recovery).
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Days worker logs are kept.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
 }
 
 /**
@@ -109,7 +74,8 @@ export interface QueueWorkersProps {
  *   tasks (AWS's backlog-per-instance pattern). Unlike step scaling on queue depth it
  *   needs no hand-tuned steps and adapts to any fleet size: it adds tasks in proportion
  *   to the backlog and removes them as the backlog per task falls below the target.
- *   Running tasks come from Container Insights (`ECS/ContainerInsights` RunningTaskCount).
+ *   Running tasks come from Container Insights (`ECS/ContainerInsights` RunningTaskCount),
+ *   so the cluster must have Container Insights on (the fleet's cluster does).
  * - Both queues are retained on delete and replace; messages are data.
  */
 export class QueueWorkers extends Construct {
@@ -220,12 +186,6 @@ export class QueueWorkers extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = [this.deadLetterAlarm, this.oldestMessageAlarm];
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    notifyOnChange(this.alarms, props.alarmTopic);
   }
 }

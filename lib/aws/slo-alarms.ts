@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notifyOnChange } from './alarm-notifications';
 import { requireIntInRange, requireNumberInRange, requireOrdered } from '../core/errors';
 
 /** Props for {@link SloAlarms}. */
@@ -94,7 +94,6 @@ export class SloAlarms extends Construct {
     requireOrdered('latencyBreachingMinutes', breaching, 'latencyEvaluationMinutes', evaluation);
 
     this.errorRatio = this.ratio(props, Duration.minutes(1), 'error ratio');
-    const notify = props.alarmTopic ? new actions.SnsAction(props.alarmTopic) : undefined;
 
     const [fastLong, fastShort, fast] = this.burnAlarms(props, FAST);
     const [slowLong, slowShort, slow] = this.burnAlarms(props, SLOW);
@@ -117,12 +116,7 @@ export class SloAlarms extends Construct {
       alarmDescription: `Latency SLO: p99 target response time above ${thresholdMs} ms for ${breaching} of ${evaluation} minutes`,
     });
 
-    if (notify) {
-      for (const alarm of [this.fastBurn, this.slowBurn, this.latency]) {
-        alarm.addAlarmAction(notify);
-        alarm.addOkAction(notify);
-      }
-    }
+    notifyOnChange([this.fastBurn, this.slowBurn, this.latency], props.alarmTopic);
   }
 
   /** The two window alarms and their AND-composite for one burn rate. */
