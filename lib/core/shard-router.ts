@@ -1,7 +1,7 @@
 import { ScaleLadderError, requireIntInRange, requirePattern } from './errors';
 
-/** The most shards a router (and the `SHARD_MAP` it reads) may have. */
-const MAX_SHARDS = 1024;
+/** The most shards a router (and the `SHARD_MAP` it reads) may have: one bucket each. */
+const MAX_SHARDS = 256;
 
 const FNV_OFFSET_BASIS = 0xcbf2_9ce4_8422_2325n;
 const FNV_PRIME = 0x0000_0100_0000_01b3n;
@@ -28,15 +28,20 @@ export interface ShardEndpoint {
   readonly secret: string;
 }
 
+/** Logical buckets keys hash into; fixed forever, so a key's bucket never changes. */
+const BUCKET_COUNT = 256;
+
 /**
  * Maps a key (a user id, a tenant id, …) to a database shard, the same way in every process.
  *
- * Shards are numbered 0 to N-1 and only ever added at the end, so routing uses jump
- * consistent hashing: going from N to M shards (M > N) moves only about 1 - N/M of the
- * keys, every moved key goes to one of the new shards N..M-1, and no key moves between
- * the old shards.
+ * Keys hash into a fixed number of logical buckets (`ShardRouter.BUCKET_COUNT`, 256), and
+ * the published bucket assignment (`SHARD_BUCKETS`: bucket b lives on shard
+ * `SHARD_BUCKETS[b]`) maps buckets to shards. A key's bucket never changes; only the
+ * assignment does, and only after the shipped rebalance step has copied and verified a
+ * bucket's rows on its new shard. Adding shards therefore moves no key by itself: new
+ * shards start empty (no bucket assigned) until a rebalance moves buckets onto them.
  *
- * The algorithm, exactly, so that code in another language routes the same way
+ * The bucket of a key, exactly, so that code in another language routes the same way
  * (all arithmetic on unsigned 64-bit integers, wrapping modulo 2^64):
  *
  * 1. Encode the key as UTF-8 bytes, without Unicode normalization (a lone UTF-16 surrogate
@@ -46,81 +51,51 @@ export interface ShardEndpoint {
  * 3. MurmurHash3's 64-bit finalizer: `h ^= h >> 33; h *= 0xff51afd7ed558ccd;
  *    h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53; h ^= h >> 33`.
  *    The result is the key hash that `ShardRouter.hashKey` returns as a decimal string.
- * 4. Jump consistent hash (Lamping & Veach, 2014) of that hash into N buckets:
- *    `b = -1; j = 0; while (j < N) { b = j; h = h * 2862933555777941757 + 1;
+ * 4. Jump consistent hash (Lamping & Veach, 2014) of that hash into 256 buckets:
+ *    `b = -1; j = 0; while (j < 256) { b = j; h = h * 2862933555777941757 + 1;
  *    j = floor((b + 1) * (2^31 / ((h >> 33) + 1))) }`, where the last step is computed in
  *    IEEE-754 double precision exactly as written (`(h >> 33) + 1` converted to a double,
  *    `2^31` divided by it, the quotient multiplied by `b + 1`, then floored).
- *    The shard is `b`.
+ *    The bucket is `b`; the shard is `SHARD_BUCKETS[b]`.
  *
- * For example the key `user-1` hashes to `4729620347622785477` and routes to shard 3 of 4,
- * shard 3 of 8 and shard 617 of 1024; `tenant:acme` hashes to `6091485900028974106` and
- * routes to shard 3 of 4 and shard 4 of 8.
+ * For example the key `user-1` hashes to `4729620347622785477` and falls in bucket
+ * 223; `tenant:acme` hashes to `6091485900028974106` and falls in bucket 242.
  */
 export class ShardRouter {
+  /** The number of logical buckets (256). */
+  public static readonly BUCKET_COUNT: number = BUCKET_COUNT;
+
   /**
-   * Reads a shard map: the JSON held by the app's `SHARD_MAP` variable, an array of
-   * `{"id":0,"host":"…","readerHost":"…","port":5432,"secret":"…"}` objects.
+   * Reads the published shard map and bucket assignment: the JSON held by the app's
+   * `SHARD_MAP` variable, an array of
+   * `{"id":0,"host":"…","readerHost":"…","port":5432,"secret":"…"}` objects, and by its
+   * `SHARD_BUCKETS` variable, an array of 256 shard ids.
    *
    * The ids must be exactly 0 to N-1 (in any order); `host` (non-empty) and `port`
    * (1-65535) are required. `readerHost` defaults to `host` and `secret` to the empty
-   * string when absent.
+   * string when absent. Every bucket must name one of the map's shards.
    *
    * @param json the shard map, e.g. `process.env.SHARD_MAP`
+   * @param bucketsJson the bucket assignment, e.g. `process.env.SHARD_BUCKETS`
    */
-  public static fromShardMap(json: string): ShardRouter {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch {
-      throw new ScaleLadderError(`SHARD_MAP must be a JSON array of shards, got text that is not valid JSON (${describeText(json)})`);
-    }
-    if (!Array.isArray(parsed)) {
-      throw new ScaleLadderError(`SHARD_MAP must be a JSON array of shards, got ${describeJson(parsed)}`);
-    }
-    const count = parsed.length;
-    requireIntInRange('SHARD_MAP length (number of shards)', count, 1, MAX_SHARDS);
-
-    const endpoints: ShardEndpoint[] = new Array(count);
-    parsed.forEach((entry: unknown, index: number) => {
-      const at = `SHARD_MAP[${index}]`;
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-        throw new ScaleLadderError(`${at} must be an object like {"id":0,"host":"…","port":5432}, got ${describeJson(entry)}`);
-      }
-      const fields = entry as Record<string, unknown>;
-      const id = requireIntInRange(`${at}.id`, fields.id as number, 0, count - 1);
-      if (endpoints[id] !== undefined) {
-        throw new ScaleLadderError(`${at}.id must be unique (ids are exactly 0-${count - 1}, one shard each), got ${id} again`);
-      }
-      const host = requirePattern(`${at}.host`, fields.host as string, /^\S+$/, 'a non-empty host name without spaces');
-      const readerHost = fields.readerHost === undefined
-        ? host
-        : requirePattern(`${at}.readerHost`, fields.readerHost as string, /^\S+$/, 'a non-empty host name without spaces');
-      const port = requireIntInRange(`${at}.port`, fields.port as number, 1, 65535);
-      if (fields.secret !== undefined && typeof fields.secret !== 'string') {
-        throw new ScaleLadderError(`${at}.secret must be a string, got ${describeJson(fields.secret)}`);
-      }
-      const secret = (fields.secret as string | undefined) ?? '';
-      endpoints[id] = { id, host, readerHost, port, secret };
-    });
-    const router = new ShardRouter(count);
+  public static fromShardMap(json: string, bucketsJson: string): ShardRouter {
+    const endpoints = parseShardMap(json);
+    const router = new ShardRouter(endpoints.length, parseAssignment(bucketsJson, endpoints.length));
     router.endpoints = endpoints;
     return router;
   }
 
   /**
-   * Reads the shard map from an environment variable of this process.
+   * Reads the shard map and bucket assignment from environment variables of this process.
    *
-   * @param variable the variable's name
+   * @param variable the shard map's variable
    * @default 'SHARD_MAP'
+   * @param bucketsVariable the bucket assignment's variable
+   * @default 'SHARD_BUCKETS'
    */
-  public static fromEnvironment(variable?: string): ShardRouter {
-    const name = variable ?? 'SHARD_MAP';
-    const json = process.env[name];
-    if (json === undefined || json === '') {
-      throw new ScaleLadderError(`${name} must be set to the JSON shard map, got ${json === undefined ? 'an unset variable' : 'an empty string'}`);
-    }
-    return ShardRouter.fromShardMap(json);
+  public static fromEnvironment(variable?: string, bucketsVariable?: string): ShardRouter {
+    return ShardRouter.fromShardMap(readVariable(variable ?? 'SHARD_MAP', 'JSON shard map'),
+      readVariable(bucketsVariable ?? 'SHARD_BUCKETS', 'JSON bucket assignment'));
   }
 
   /**
@@ -134,17 +109,52 @@ export class ShardRouter {
     return hash64(requireKey(key)).toString();
   }
 
-  /** The number of shards keys are spread over. */
+  /**
+   * The logical bucket (0-255) of a key. Sharded tables store it in their `shard_bucket`
+   * column, which is what the rebalance step moves rows by.
+   *
+   * @param key the routing key
+   */
+  public static bucketFor(key: string): number {
+    return jump(hash64(requireKey(key)), BUCKET_COUNT);
+  }
+
+  /**
+   * The even spread of the 256 buckets over `shardCount` shards that a rebalance aims
+   * for: bucket b on shard `b mod shardCount`. Growing from N to a multiple of N shards
+   * moves only buckets onto the new shards, never between the old ones.
+   *
+   * @param shardCount the number of shards, 1-256
+   */
+  public static balancedAssignment(shardCount: number): number[] {
+    requireIntInRange('shardCount', shardCount, 1, MAX_SHARDS);
+    return Array.from({ length: BUCKET_COUNT }, (_, bucket) => bucket % shardCount);
+  }
+
+  /** The number of shards in the map (some may hold no bucket yet). */
   public readonly shardCount: number;
+
+  /** Bucket → shard, 256 entries. */
+  private readonly assignment: readonly number[];
 
   /** The shard map's endpoints, indexed by shard id; empty when built from a count alone. */
   private endpoints: readonly ShardEndpoint[] = [];
 
   /**
-   * @param shardCount the number of shards, 1-1024
+   * @param shardCount the number of shards, 1-256
+   * @param assignment bucket → shard (256 entries, each 0 to shardCount - 1)
+   * @default - `ShardRouter.balancedAssignment(shardCount)`
    */
-  constructor(shardCount: number) {
+  constructor(shardCount: number, assignment?: number[]) {
     this.shardCount = requireIntInRange('shardCount', shardCount, 1, MAX_SHARDS);
+    this.assignment = assignment === undefined
+      ? ShardRouter.balancedAssignment(shardCount)
+      : checkAssignment('assignment', assignment, shardCount);
+  }
+
+  /** A copy of the bucket assignment (bucket → shard). */
+  public get bucketAssignment(): number[] {
+    return [...this.assignment];
   }
 
   /**
@@ -153,7 +163,7 @@ export class ShardRouter {
    * @param key the routing key, e.g. a user or tenant id; any string, compared as UTF-8 bytes
    */
   public shardFor(key: string): number {
-    return jump(hash64(requireKey(key)), this.shardCount);
+    return this.assignment[ShardRouter.bucketFor(key)];
   }
 
   /**
@@ -164,10 +174,71 @@ export class ShardRouter {
    */
   public endpointFor(key: string): ShardEndpoint {
     if (this.endpoints.length === 0) {
-      throw new ScaleLadderError('endpointFor needs a shard map, got a router built from a shard count alone; use ShardRouter.fromShardMap(process.env.SHARD_MAP)');
+      throw new ScaleLadderError('endpointFor needs a shard map, got a router built from a shard count alone; use ShardRouter.fromShardMap(process.env.SHARD_MAP, process.env.SHARD_BUCKETS)');
     }
     return this.endpoints[this.shardFor(key)];
   }
+}
+
+function readVariable(name: string, what: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new ScaleLadderError(`${name} must be set to the ${what}, got ${value === undefined ? 'an unset variable' : 'an empty string'}`);
+  }
+  return value;
+}
+
+function parseJson(prop: string, json: string, what: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new ScaleLadderError(`${prop} must be ${what}, got text that is not valid JSON (${describeText(json)})`);
+  }
+}
+
+function parseShardMap(json: string): ShardEndpoint[] {
+  const parsed = parseJson('SHARD_MAP', json, 'a JSON array of shards');
+  if (!Array.isArray(parsed)) {
+    throw new ScaleLadderError(`SHARD_MAP must be a JSON array of shards, got ${describeJson(parsed)}`);
+  }
+  const count = parsed.length;
+  requireIntInRange('SHARD_MAP length (number of shards)', count, 1, MAX_SHARDS);
+  const endpoints: ShardEndpoint[] = new Array(count);
+  parsed.forEach((entry: unknown, index: number) => {
+    const at = `SHARD_MAP[${index}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new ScaleLadderError(`${at} must be an object like {"id":0,"host":"…","port":5432}, got ${describeJson(entry)}`);
+    }
+    const fields = entry as Record<string, unknown>;
+    const id = requireIntInRange(`${at}.id`, fields.id as number, 0, count - 1);
+    if (endpoints[id] !== undefined) {
+      throw new ScaleLadderError(`${at}.id must be unique (ids are exactly 0-${count - 1}, one shard each), got ${id} again`);
+    }
+    const host = requirePattern(`${at}.host`, fields.host as string, /^\S+$/, 'a non-empty host name without spaces');
+    const readerHost = fields.readerHost === undefined
+      ? host
+      : requirePattern(`${at}.readerHost`, fields.readerHost as string, /^\S+$/, 'a non-empty host name without spaces');
+    const port = requireIntInRange(`${at}.port`, fields.port as number, 1, 65535);
+    if (fields.secret !== undefined && typeof fields.secret !== 'string') {
+      throw new ScaleLadderError(`${at}.secret must be a string, got ${describeJson(fields.secret)}`);
+    }
+    const secret = (fields.secret as string | undefined) ?? '';
+    endpoints[id] = { id, host, readerHost, port, secret };
+  });
+  return endpoints;
+}
+
+function parseAssignment(json: string, shardCount: number): number[] {
+  const parsed = parseJson('SHARD_BUCKETS', json, `a JSON array of ${BUCKET_COUNT} shard ids`);
+  return checkAssignment('SHARD_BUCKETS', parsed, shardCount);
+}
+
+function checkAssignment(prop: string, value: unknown, shardCount: number): number[] {
+  if (!Array.isArray(value) || value.length !== BUCKET_COUNT) {
+    throw new ScaleLadderError(`${prop} must be an array of ${BUCKET_COUNT} shard ids (one per bucket), got ${describeJson(value)}`);
+  }
+  value.forEach((shard, bucket) => requireIntInRange(`${prop}[${bucket}]`, shard, 0, shardCount - 1));
+  return [...value];
 }
 
 function requireKey(key: string): string {

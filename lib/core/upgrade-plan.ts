@@ -32,23 +32,63 @@ export interface MigrationStep {
   readonly instructions: string;
 }
 
+/** A change the cloud applies in place but with a short outage of the resource. */
+export interface Interruption {
+  /** Logical ID or resource address. */
+  readonly id: string;
+  /** What happens, e.g. "the instance restarts". */
+  readonly what: string;
+  /** The expected downtime, in words ("about a minute"). */
+  readonly downtime: string;
+  /** The provider's doc page or source file that says so. */
+  readonly source: string;
+}
+
 export interface UpgradePlan {
   readonly cloud: 'aws' | 'gcp';
   readonly from: string;
   readonly to: string;
   readonly changes: ResourceChange[];
   readonly migrations: MigrationStep[];
+  /** In-place changes that interrupt a resource, with the expected downtime. */
+  readonly interruptions: Interruption[];
   readonly verdict: Verdict;
 }
 
-/** Data moves a swap needs that cannot happen in place. */
-export type MigrationKind = 'SERVER_DATABASE_TO_MANAGED';
+/**
+ * Steps a swap needs besides the deploy itself:
+ * - SERVER_DATABASE_TO_MANAGED: PostgreSQL leaves the server for the managed database (copy, verify, switch).
+ * - SERVER_RETIREMENT: the server stops serving; its PostgreSQL must be stopped and its volume
+ *   unmounted before CloudFormation / Terraform detaches it, and DNS moves to the new entry point.
+ * - SHARD_REBALANCE: the shard count grows; the new shards start empty and buckets move onto them
+ *   one verified batch at a time (the swap itself moves no key).
+ */
+export type MigrationKind = 'SERVER_DATABASE_TO_MANAGED' | 'SERVER_RETIREMENT' | 'SHARD_REBALANCE';
 
-/** The migrations climbing from `from` to `to` needs, read from the tier data. */
+/** The number of database shards a rung runs (the server's database counts as one). */
+export function shardCountOf(tier: Tier): number {
+  return tier.spec.database?.shards ?? 1;
+}
+
+/** The migrations climbing from `from` to `to` needs, read from the tier data, in the order they are run. */
 export function requiredMigrations(from: Tier, to: Tier): MigrationKind[] {
   const kinds: MigrationKind[] = [];
   if (from.spec.server.hostsDatabase && !to.spec.server.hostsDatabase) kinds.push('SERVER_DATABASE_TO_MANAGED');
+  if (from.spec.server.running && !to.spec.server.running) kinds.push('SERVER_RETIREMENT');
+  if (shardCountOf(to) > shardCountOf(from)) kinds.push('SHARD_REBALANCE');
   return kinds;
+}
+
+/**
+ * The rung to deploy first when one deploy cannot do the whole climb: the database must leave
+ * the server while the server still runs (the copy runs on it), so a climb that both moves the
+ * database and retires the server goes through the lowest rung that separates the database
+ * and keeps the server. Undefined when the climb needs no intermediate rung.
+ */
+export function intermediateRung(from: Tier, to: Tier, ladder: readonly Tier[]): Tier | undefined {
+  const moves = from.spec.server.hostsDatabase && !to.spec.server.hostsDatabase;
+  if (!moves || to.spec.server.running) return undefined;
+  return ladder.find(t => t.rank > from.rank && t.rank < to.rank && t.spec.server.running && !t.spec.server.hostsDatabase);
 }
 
 /** A stateful resource replaced, or removed without being retained, loses data. */

@@ -191,5 +191,5 @@ export function planGcp(fromTier: string, toTier: string): UpgradePlan {
   const toConfig = gcpRungConfig(to.name);
   const changes = diffConfigs(fromConfig, toConfig);
   const migrations = gcpMigrationSteps(from, to, fromConfig, toConfig);
-  return { cloud: 'gcp', from: from.name, to: to.name, changes, migrations, verdict: verdictOf(changes, migrations) };
+  return { cloud: 'gcp', from: from.name, to: to.name, changes, migrations, interruptions: [], verdict: verdictOf(changes, migrations) };
 }

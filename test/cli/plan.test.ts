@@ -31,7 +31,7 @@ const REPLACE_CLUSTER: ResourceChange = {
 const MIGRATION = { title: 'Copy the data', instructions: 'run this\nthen that' };
 
 function plan(cloud: 'aws' | 'gcp', from: string, to: string, changes: ResourceChange[], migrations = [] as typeof MIGRATION[]): UpgradePlan {
-  return { cloud, from, to, changes, migrations, verdict: verdictOf(changes, migrations) };
+  return { cloud, from, to, changes, migrations, interruptions: [], verdict: verdictOf(changes, migrations) };
 }
 
 beforeEach(() => {

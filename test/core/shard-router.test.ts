@@ -56,21 +56,21 @@ beforeAll(() => {
 });
 
 describe('balance over 100K keys', () => {
-  // Observed max/mean: user-N keys 1.0047 (4 shards), 1.0062 (8 shards);
-  // numeric keys 1.0093 (4), 1.0122 (8). Min/mean never below 0.987.
-  test.each([4, 8])('user-N keys over %i shards stay within 1.5%% of the mean', (shardCount) => {
+  // Observed max/mean over the balanced assignment of 256 buckets: user-N keys 1.0122
+  // (4 shards), 1.0141 (8); numeric keys 1.0052 (4), 1.0102 (8). Min/mean never below 0.976.
+  test.each([4, 8])('user-N keys over %i shards stay within 3%% of the mean', (shardCount) => {
     const counts = loads(ROUTED[shardCount], shardCount);
     const mean = KEY_COUNT / shardCount;
     expect(counts.reduce((a, b) => a + b, 0)).toBe(KEY_COUNT);
-    expect(Math.max(...counts) / mean).toBeLessThan(1.015);
-    expect(Math.min(...counts) / mean).toBeGreaterThan(0.985);
+    expect(Math.max(...counts) / mean).toBeLessThan(1.03);
+    expect(Math.min(...counts) / mean).toBeGreaterThan(0.97);
   });
 
-  test.each([4, 8])('sequential numeric keys over %i shards stay within 1.5%% of the mean', (shardCount) => {
+  test.each([4, 8])('sequential numeric keys over %i shards stay within 3%% of the mean', (shardCount) => {
     const counts = loads(route(shardCount, NUMERIC_KEYS), shardCount);
     const mean = KEY_COUNT / shardCount;
-    expect(Math.max(...counts) / mean).toBeLessThan(1.015);
-    expect(Math.min(...counts) / mean).toBeGreaterThan(0.985);
+    expect(Math.max(...counts) / mean).toBeLessThan(1.03);
+    expect(Math.min(...counts) / mean).toBeGreaterThan(0.97);
   });
 
   test('every shard number is in range', () => {
@@ -81,58 +81,71 @@ describe('balance over 100K keys', () => {
   });
 });
 
-describe('minimal movement when shards are added', () => {
-  test('4 -> 8 moves about half the keys, all of them to the new shards 4-7', () => {
+describe('adding shards moves no key until a rebalance does', () => {
+  test('a map grown from 4 to 8 shards with the assignment unchanged routes every key as before', () => {
+    const four = new ShardRouter(4);
+    const grown = new ShardRouter(8, four.bucketAssignment);
+    expect(KEYS.slice(0, 10_000).every((key) => grown.shardFor(key) === four.shardFor(key))).toBe(true);
+  });
+
+  test('1 -> 4 (balanced) moves about three quarters of the keys, all of them off shard 0 to shards 1-3', () => {
+    const { movedFraction, movedToOldShard } = movement(ROUTED[1], ROUTED[4], 1);
+    expect(movedFraction).toBeGreaterThan(0.72); // observed 0.75
+    expect(movedFraction).toBeLessThan(0.78);
+    expect(movedToOldShard).toBe(0);
+  });
+
+  test('4 -> 8 (balanced) moves about half the keys, all of them to the new shards 4-7', () => {
     const { movedFraction, movedToOldShard } = movement(ROUTED[4], ROUTED[8], 4);
-    expect(movedFraction).toBeGreaterThan(0.45); // observed 0.4993
+    expect(movedFraction).toBeGreaterThan(0.45); // observed 0.50
     expect(movedFraction).toBeLessThan(0.55);
     expect(movedToOldShard).toBe(0);
   });
 
-  test('1 -> 2 moves about half the keys, all of them to shard 1', () => {
-    const { movedFraction, movedToOldShard } = movement(ROUTED[1], ROUTED[2], 1);
-    expect(movedFraction).toBeGreaterThan(0.45); // observed 0.4977 (4 -> 5 observed 0.2002)
-    expect(movedFraction).toBeLessThan(0.55);
-    expect(movedToOldShard).toBe(0);
-  });
-
-  // Doubling cannot tell consistent hashing from `hash % N` (both move half the keys to the
-  // new shards); adding one shard can: modulo would move about 80% of the keys here.
-  test('4 -> 5 moves about a fifth of the keys, all of them to shard 4', () => {
-    const { movedFraction, movedToOldShard } = movement(ROUTED[4], ROUTED[5], 4);
-    expect(movedFraction).toBeGreaterThan(0.18);
-    expect(movedFraction).toBeLessThan(0.22);
-    expect(movedToOldShard).toBe(0);
+  test('a key keeps its bucket whatever the shard count', () => {
+    for (const key of KEYS.slice(0, 1_000)) {
+      const bucket = ShardRouter.bucketFor(key);
+      expect(new ShardRouter(8).shardFor(key)).toBe(bucket % 8);
+    }
   });
 });
 
 describe('determinism', () => {
   // Expected values were computed by a separate implementation written from the algorithm in
-  // the ShardRouter doc comment; a change of hash or routing algorithm fails these.
+  // the ShardRouter doc comment; a change of hash or bucket algorithm fails these.
   test.each([
-    ['user-1', '4729620347622785477', [0, 0, 3, 3, 15, 617]],
-    ['user-2', '12246603554355352635', [0, 0, 0, 0, 0, 364]],
-    ['', '17280346270528514342', [0, 1, 1, 1, 1, 499]],
-    ['tenant:acme', '6091485900028974106', [0, 1, 3, 4, 9, 614]],
-  ])('key %j hashes to %s and routes to fixed shards', (key, hash, shards) => {
+    ['user-1', '4729620347622785477', 223],
+    ['user-2', '12246603554355352635', 204],
+    ['', '17280346270528514342', 115],
+    ['tenant:acme', '6091485900028974106', 242],
+  ])('key %j hashes to %s and falls in a fixed bucket', (key, hash, bucket) => {
     expect(ShardRouter.hashKey(key)).toBe(hash);
-    expect([1, 2, 4, 8, 16, 1024].map((shardCount) => new ShardRouter(shardCount).shardFor(key))).toEqual(shards);
+    expect(ShardRouter.bucketFor(key)).toBe(bucket);
+    expect([1, 2, 4, 8, 16, 256].map((shardCount) => new ShardRouter(shardCount).shardFor(key)))
+      .toEqual([1, 2, 4, 8, 16, 256].map((shardCount) => bucket % shardCount));
   });
 
   test('two routers with the same shard count agree on every key', () => {
     const again = route(8, KEYS.slice(0, 10_000));
     expect(again).toEqual(ROUTED[8].slice(0, 10_000));
   });
+
+  test('the balanced assignment spreads 256 buckets evenly', () => {
+    const assignment = ShardRouter.balancedAssignment(4);
+    expect(assignment).toHaveLength(ShardRouter.BUCKET_COUNT);
+    expect(loads(assignment, 4)).toEqual([64, 64, 64, 64]);
+    expect(ShardRouter.balancedAssignment(1).every((shard) => shard === 0)).toBe(true);
+  });
 });
 
 describe('unicode keys', () => {
   test.each([
-    ['héllo', '13944623458183816781', [0, 0, 0, 4, 4, 111]],
-    ['日本語', '16218896763332251880', [0, 0, 3, 3, 11, 565]],
-    ['🚀', '2733541168786002232', [0, 1, 1, 7, 7, 926]],
-  ])('key %j is hashed as UTF-8 bytes to %s', (key, hash, shards) => {
+    ['héllo', '13944623458183816781', 111],
+    ['日本語', '16218896763332251880', 131],
+    ['🚀', '2733541168786002232', 240],
+  ])('key %j is hashed as UTF-8 bytes to %s', (key, hash, bucket) => {
     expect(ShardRouter.hashKey(key)).toBe(hash);
-    expect([1, 2, 4, 8, 16, 1024].map((shardCount) => new ShardRouter(shardCount).shardFor(key))).toEqual(shards);
+    expect(ShardRouter.bucketFor(key)).toBe(bucket);
   });
 
   test('keys are not normalized: precomposed and decomposed é hash differently', () => {
@@ -145,6 +158,9 @@ describe('unicode keys', () => {
   });
 });
 
+const ALL_ON_ZERO = JSON.stringify(ShardRouter.balancedAssignment(1));
+const BALANCED_4 = JSON.stringify(ShardRouter.balancedAssignment(4));
+
 describe('shard map', () => {
   const MAP = [
     { id: 2, host: 'shard-2.db', readerHost: 'shard-2-ro.db', port: 5432, secret: 'arn:secret:2' },
@@ -154,7 +170,7 @@ describe('shard map', () => {
   ];
 
   test('routes every key to the endpoint of the shard it hashes to, whatever the order of the map', () => {
-    const router = ShardRouter.fromShardMap(JSON.stringify(MAP));
+    const router = ShardRouter.fromShardMap(JSON.stringify(MAP), BALANCED_4);
     expect(router.shardCount).toBe(4);
     for (const key of KEYS.slice(0, 1_000)) {
       const endpoint = router.endpointFor(key);
@@ -167,47 +183,78 @@ describe('shard map', () => {
   });
 
   test('readerHost defaults to host and secret to the empty string', () => {
-    const router = ShardRouter.fromShardMap('[{"id":0,"host":"db.local","port":5432}]');
+    const router = ShardRouter.fromShardMap('[{"id":0,"host":"db.local","port":5432}]', ALL_ON_ZERO);
     expect(router.endpointFor('anything')).toEqual({ id: 0, host: 'db.local', readerHost: 'db.local', port: 5432, secret: '' });
   });
 
-  test('fromEnvironment reads SHARD_MAP (or the named variable)', () => {
-    const saved = { map: process.env.SHARD_MAP, other: process.env.OTHER_SHARD_MAP };
+  test('fromEnvironment reads SHARD_MAP and SHARD_BUCKETS (or the named variables)', () => {
+    const names = ['SHARD_MAP', 'SHARD_BUCKETS', 'OTHER_SHARD_MAP', 'OTHER_BUCKETS'];
+    const saved = names.map((name) => process.env[name]);
     try {
       process.env.SHARD_MAP = JSON.stringify(MAP);
+      process.env.SHARD_BUCKETS = BALANCED_4;
       expect(ShardRouter.fromEnvironment().endpointFor('user-1').host).toBe('shard-3.db');
+      process.env.SHARD_BUCKETS = ALL_ON_ZERO;
+      expect(ShardRouter.fromEnvironment().endpointFor('user-1').host).toBe('shard-0.db');
       process.env.OTHER_SHARD_MAP = '[{"id":0,"host":"only.db","port":5432}]';
-      expect(ShardRouter.fromEnvironment('OTHER_SHARD_MAP').endpointFor('user-1').host).toBe('only.db');
+      process.env.OTHER_BUCKETS = ALL_ON_ZERO;
+      expect(ShardRouter.fromEnvironment('OTHER_SHARD_MAP', 'OTHER_BUCKETS').endpointFor('user-1').host).toBe('only.db');
+      delete process.env.SHARD_BUCKETS;
+      expectError(() => ShardRouter.fromEnvironment(), 'SHARD_BUCKETS must be set to the JSON bucket assignment, got an unset variable');
       delete process.env.SHARD_MAP;
       expectError(() => ShardRouter.fromEnvironment(), 'SHARD_MAP must be set to the JSON shard map, got an unset variable');
       process.env.SHARD_MAP = '';
       expectError(() => ShardRouter.fromEnvironment(), 'SHARD_MAP must be set to the JSON shard map, got an empty string');
     } finally {
-      for (const [name, value] of [['SHARD_MAP', saved.map], ['OTHER_SHARD_MAP', saved.other]] as const) {
-        if (value === undefined) {
+      names.forEach((name, i) => {
+        if (saved[i] === undefined) {
           delete process.env[name];
         } else {
-          process.env[name] = value;
+          process.env[name] = saved[i];
         }
-      }
+      });
     }
+  });
+
+  test('a new, empty shard in the map holds no key until the assignment names it', () => {
+    const grown = [...MAP, { id: 4, host: 'shard-4.db', port: 5432 }];
+    const router = ShardRouter.fromShardMap(JSON.stringify(grown), BALANCED_4);
+    expect(router.shardCount).toBe(5);
+    expect(KEYS.slice(0, 2_000).some((key) => router.endpointFor(key).id === 4)).toBe(false);
+  });
+});
+
+describe('bad bucket assignments', () => {
+  const ONE = '[{"id":0,"host":"db","port":5432}]';
+  test.each([
+    ['[0,', 'SHARD_BUCKETS must be a JSON array of 256 shard ids, got text that is not valid JSON (3 characters)'],
+    ['{}', 'SHARD_BUCKETS must be an array of 256 shard ids (one per bucket), got an object'],
+    ['[0,0]', 'SHARD_BUCKETS must be an array of 256 shard ids (one per bucket), got an array of 2'],
+    [JSON.stringify([...ShardRouter.balancedAssignment(1).slice(1), 1]), 'SHARD_BUCKETS[255] must be an integer 0-0, got 1'],
+    [JSON.stringify(['0', ...ShardRouter.balancedAssignment(1).slice(1)]), 'SHARD_BUCKETS[0] must be an integer 0-0, got \'0\''],
+  ])('assignment %j is rejected', (json, message) => {
+    expectError(() => ShardRouter.fromShardMap(ONE, json), message);
+  });
+
+  test('a constructor assignment naming a shard beyond the count is rejected', () => {
+    expectError(() => new ShardRouter(2, ShardRouter.balancedAssignment(4)), 'assignment[2] must be an integer 0-1, got 2');
   });
 });
 
 describe('bad input', () => {
   test.each([
-    [0, 'shardCount must be an integer 1-1024, got 0'],
-    [1.5, 'shardCount must be an integer 1-1024, got 1.5'],
-    [2000, 'shardCount must be an integer 1-1024, got 2000'],
-    [-1, 'shardCount must be an integer 1-1024, got -1'],
-    [NaN, 'shardCount must be an integer 1-1024, got NaN'],
+    [0, 'shardCount must be an integer 1-256, got 0'],
+    [1.5, 'shardCount must be an integer 1-256, got 1.5'],
+    [257, 'shardCount must be an integer 1-256, got 257'],
+    [-1, 'shardCount must be an integer 1-256, got -1'],
+    [NaN, 'shardCount must be an integer 1-256, got NaN'],
   ])('shardCount %p is rejected', (shardCount, message) => {
     expectError(() => new ShardRouter(shardCount), message);
   });
 
-  test('1 and 1024 shards are accepted', () => {
+  test('1 and 256 shards are accepted', () => {
     expect(new ShardRouter(1).shardCount).toBe(1);
-    expect(new ShardRouter(1024).shardCount).toBe(1024);
+    expect(new ShardRouter(256).shardCount).toBe(256);
   });
 
   test('a key that is not a string is rejected', () => {
@@ -217,7 +264,7 @@ describe('bad input', () => {
 
   test('endpointFor on a router without a shard map is rejected', () => {
     expectError(() => new ShardRouter(4).endpointFor('user-1'),
-      'endpointFor needs a shard map, got a router built from a shard count alone; use ShardRouter.fromShardMap(process.env.SHARD_MAP)');
+      'endpointFor needs a shard map, got a router built from a shard count alone; use ShardRouter.fromShardMap(process.env.SHARD_MAP, process.env.SHARD_BUCKETS)');
   });
 
   test.each([
@@ -226,11 +273,11 @@ describe('bad input', () => {
     ['{"id":0,"host":"db","port":5432}', 'SHARD_MAP must be a JSON array of shards, got an object'],
     ['null', 'SHARD_MAP must be a JSON array of shards, got null'],
     ['"db"', 'SHARD_MAP must be a JSON array of shards, got "db"'],
-    ['[]', 'SHARD_MAP length (number of shards) must be an integer 1-1024, got 0'],
+    ['[]', 'SHARD_MAP length (number of shards) must be an integer 1-256, got 0'],
     ['[5]', 'SHARD_MAP[0] must be an object like {"id":0,"host":"…","port":5432}, got 5'],
     ['[[]]', 'SHARD_MAP[0] must be an object like {"id":0,"host":"…","port":5432}, got an array of 0'],
   ])('malformed map %j is rejected', (json, message) => {
-    expectError(() => ShardRouter.fromShardMap(json), message);
+    expectError(() => ShardRouter.fromShardMap(json, ALL_ON_ZERO), message);
   });
 
   test.each([
@@ -242,7 +289,7 @@ describe('bad input', () => {
     ['missing', [{}], 'SHARD_MAP[0].id must be an integer 0-0, got undefined'],
   ])('ids that are not exactly 0..N-1 (%s) are rejected', (_case, ids, message) => {
     const map = ids.map((entry) => ({ ...entry, host: 'db', port: 5432 }));
-    expectError(() => ShardRouter.fromShardMap(JSON.stringify(map)), message);
+    expectError(() => ShardRouter.fromShardMap(JSON.stringify(map), ALL_ON_ZERO), message);
   });
 
   test.each([
@@ -255,6 +302,6 @@ describe('bad input', () => {
     ['port 0', { id: 0, host: 'db', port: 0 }, 'SHARD_MAP[0].port must be an integer 1-65535, got 0'],
     ['a numeric secret', { id: 0, host: 'db', port: 5432, secret: 7 }, 'SHARD_MAP[0].secret must be a string, got 7'],
   ])('an entry with %s is rejected', (_case, entry, message) => {
-    expectError(() => ShardRouter.fromShardMap(JSON.stringify([entry])), message);
+    expectError(() => ShardRouter.fromShardMap(JSON.stringify([entry]), ALL_ON_ZERO), message);
   });
 });
