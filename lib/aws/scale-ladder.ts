@@ -69,6 +69,13 @@ export interface ScaleLadderOptions {
    */
   readonly rateLimitPerFiveMinutes?: number;
   /**
+   * Read-only path patterns (GET, HEAD and OPTIONS only, e.g. `/catalog/*`) that the CDN
+   * serves through an origin group failing over to another region's origin (rung 1B);
+   * checked on every rung with a CDN.
+   * @default - none: region failover for every method comes from the Route 53 latency records' health checks
+   */
+  readonly failoverPathPatterns?: string[];
+  /**
    * More services on the fleet, each behind its own path patterns. They run from the
    * rung that routes services (10M); below it the app runs alone, so the same props
    * work on every rung.
@@ -265,6 +272,7 @@ export class ScaleLadder extends Construct {
           accessLogsBucket: fleet.accessLogsBucket,
           originDomainName: active ? GeoRoutedRegions.originName(props.zone!) : undefined,
           failoverOriginDomainName: active ? GeoRoutedRegions.regionalOriginName(props.zone!, otherRegions[0]) : undefined,
+          failoverPathPatterns: props.failoverPathPatterns,
         });
         for (const compute of appCompute(serving)) {
           compute.container.addEnvironment('STATIC_BUCKET', this.edge.staticBucket.bucketName);

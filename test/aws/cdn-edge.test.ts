@@ -1,9 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { CdnEdge, LadderNetwork } from '../../lib';
+import { CdnEdge, CdnEdgeProps, LadderNetwork } from '../../lib';
 import { stackWithNetwork, testStack } from '../support/stacks';
 
-function edgeIn(region: string, props: { rateLimitPerFiveMinutes?: number } = {}) {
+function edgeIn(region: string, props: Partial<CdnEdgeProps> = {}) {
   const stack = testStack(region);
   const vpc = new LadderNetwork(stack, 'Network', { privateSubnets: true }).vpc;
   const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
@@ -69,6 +69,64 @@ describe('CdnEdge', () => {
     east.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({ WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('EdgeWebAcl'), 'Arn'] } }),
     });
+  });
+
+  test('without failover paths the distribution has no origin group, even with a failover origin', () => {
+    const edge = edgeIn('us-east-1', { originDomainName: 'origin.example.com', failoverOriginDomainName: 'us-west-2.origin.example.com' });
+    const [distribution] = Object.values<any>(edge.findResources('AWS::CloudFront::Distribution'));
+    expect(distribution.Properties.DistributionConfig.OriginGroups).toBeUndefined();
+    expect(distribution.Properties.DistributionConfig.Origins.map((o: any) => o.DomainName)).not.toContain('us-west-2.origin.example.com');
+  });
+
+  describe('read-only failover paths', () => {
+    const edge = edgeIn('us-east-1', {
+      originDomainName: 'origin.example.com',
+      failoverOriginDomainName: 'us-west-2.origin.example.com',
+      failoverPathPatterns: ['/catalog/*'],
+    });
+    const config = Object.values<any>(edge.findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    const groupIds = config.OriginGroups.Items.map((g: any) => g.Id);
+    const originById = new Map<string, any>(config.Origins.map((o: any) => [o.Id, o]));
+
+    test('the default behaviour (all methods) targets the dynamic origin itself, not the group', () => {
+      expect(groupIds).not.toContain(config.DefaultCacheBehavior.TargetOriginId);
+      expect(originById.get(config.DefaultCacheBehavior.TargetOriginId).DomainName).toBe('origin.example.com');
+      expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
+    });
+
+    test('the failover path reads through the group (GET, HEAD, OPTIONS), failing over to the other region on 5xx', () => {
+      const behaviour = config.CacheBehaviors.find((b: any) => b.PathPattern === '/catalog/*');
+      expect(behaviour).toMatchObject({ TargetOriginId: groupIds[0], AllowedMethods: ['GET', 'HEAD', 'OPTIONS'], CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' });
+      const [group] = config.OriginGroups.Items;
+      expect(group.FailoverCriteria.StatusCodes.Items).toEqual([500, 502, 503, 504]);
+      expect(group.Members.Items.map((m: any) => originById.get(m.OriginId).DomainName)).toEqual(['origin.example.com', 'us-west-2.origin.example.com']);
+    });
+
+    test('the static assets stay first and on the S3 origin', () => {
+      expect(config.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/static/*', '/catalog/*']);
+      expect(originById.get(config.CacheBehaviors[0].TargetOriginId).S3OriginConfig).toBeDefined();
+    });
+  });
+
+  test.each([
+    ['an empty pattern', [''], "failoverPathPatterns[0] must be a path pattern that starts with '/' and has no spaces, such as '/catalog/*', got ''"],
+    ['no leading slash', ['/ok/*', 'catalog/*'], "failoverPathPatterns[1] must be a path pattern that starts with '/' and has no spaces, such as '/catalog/*', got 'catalog/*'"],
+    ['a space', ['/a b/*'], "failoverPathPatterns[0] must be a path pattern that starts with '/' and has no spaces, such as '/catalog/*', got '/a b/*'"],
+    ['a repeat', ['/catalog/*', '/catalog/*'], 'failoverPathPatterns must not repeat an entry, got \'/catalog/*\' twice in ["/catalog/*","/catalog/*"]'],
+    ['the static path', ['/static/*'], 'failoverPathPatterns must not include \'/static/*\' (the static assets\' behaviour), got ["/static/*"]'],
+    ['more than fit', Array.from({ length: 74 }, (_, i) => `/p${i}/*`),
+      'failoverPathPatterns must list at most 73 patterns (CloudFront allows 75 cache behaviours per distribution, the default and /static/* among them), got 74'],
+  ])('bad input, checked with or without a failover origin: %s', (_, failoverPathPatterns, message) => {
+    for (const failoverOriginDomainName of [undefined, 'us-west-2.origin.example.com']) {
+      const { stack, vpc } = stackWithNetwork(true);
+      const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc });
+      expect(() => new CdnEdge(stack, 'Edge', { loadBalancer, failoverOriginDomainName, failoverPathPatterns })).toThrow(message);
+    }
+  });
+
+  test('73 failover paths fit', () => {
+    expect(CdnEdge.validFailoverPathPatterns(Array.from({ length: 73 }, (_, i) => `/p${i}/*`))).toHaveLength(73);
+    expect(CdnEdge.validFailoverPathPatterns(undefined)).toEqual([]);
   });
 
   test('bad input: a rate limit WAF does not accept', () => {
