@@ -22,6 +22,11 @@ export class AppEnvironment {
   public readonly variables: Record<string, string> = {};
   /** Secret variables by name. */
   public readonly secrets: Record<string, AppSecretRef> = {};
+  /**
+   * Variables ECS reads from an SSM parameter when a task starts: values owned at run time
+   * rather than by the template (the shard bucket assignment a rebalance publishes).
+   */
+  public readonly parameters: Record<string, ecs.Secret> = {};
 
   /** Sets a plain variable. */
   public set(name: string, value: string): AppEnvironment {
@@ -35,11 +40,17 @@ export class AppEnvironment {
     return this;
   }
 
-  /** ECS container secrets. */
+  /** Sets a variable ECS reads from an SSM parameter at task start. */
+  public setParameter(name: string, parameter: ecs.Secret): AppEnvironment {
+    this.parameters[name] = parameter;
+    return this;
+  }
+
+  /** ECS container secrets (Secrets Manager values, then run-time parameters). */
   public ecsSecrets(): Record<string, ecs.Secret> {
     const out: Record<string, ecs.Secret> = {};
     for (const [name, ref] of Object.entries(this.secrets)) out[name] = ecs.Secret.fromSecretsManager(ref.secret, ref.field);
-    return out;
+    return { ...out, ...this.parameters };
   }
 
   /** Lets `grantee` read every secret (the server reads them itself at boot). */

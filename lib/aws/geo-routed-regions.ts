@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { requirePattern } from '../core/errors';
+import { requireValidZone } from './zone-validation';
 
 /** Where the regional entry points are published. */
 export interface GeoRoutingZone {
@@ -57,8 +57,7 @@ export class GeoRoutedRegions extends Construct {
 
   constructor(scope: Construct, id: string, props: GeoRoutedRegionsProps) {
     super(scope, id);
-    requirePattern('hostedZoneId', props.zone.hostedZoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
-    requirePattern('zoneName', props.zone.zoneName, /^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case domain such as example.com');
+    requireValidZone(props.zone);
     const region = Stack.of(this).region;
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.zone);
     const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(props.loadBalancer));

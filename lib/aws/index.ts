@@ -19,6 +19,8 @@ export * from './tracing';
 export * from './slo-alarms';
 export * from './chaos-experiments';
 export * from './geo-routed-regions';
+export * from './app-record';
+export * from './shard-rebalancer';
 export * from './serving-options';
 export * from './regional-ladder';
 export * from './scale-ladder';

@@ -17,6 +17,7 @@ import { LadderNetwork } from './network';
 import { PathRoutedService } from './path-routed-service';
 import { QueueWorkers } from './queue-workers';
 import { RegionalCredentials } from './regional-credentials';
+import { ShardedCluster } from './sharded-cluster';
 import { appCompute, buildServingLayers } from './serving-layers';
 import { FleetServiceOptions } from './serving-options';
 import { StatelessFleet } from './stateless-fleet';
@@ -93,6 +94,14 @@ export class RegionalLadder extends Construct {
   /** The SSM parameter (in the primary region) that holds the static-assets bucket's name. */
   public static staticBucketParameterName(primaryStackName: string): string {
     return `/scale-ladder/${primaryStackName}/static-bucket`;
+  }
+
+  /** The ARN of a primary-region SSM parameter; ECS reads a parameter of another region by its full ARN (commercial partition). */
+  private static primaryParameterArn(primaryRegion: string, account: string, parameterName: string): string {
+    if (Token.isUnresolved(account)) {
+      throw new ScaleLadderError(`stack account must be concrete for a region that reads the primary's parameters, got an account-agnostic stack for ${primaryRegion}'s ${parameterName}`);
+    }
+    return `arn:aws:ssm:${primaryRegion}:${account}:parameter${parameterName}`;
   }
 
   /** The region's network. */
@@ -193,7 +202,10 @@ export class RegionalLadder extends Construct {
           readerHost: shard.readerEndpoint,
           port: 5432,
           secret: RegionalCredentials.secretNameFor(props.primaryStackName, i),
-        }))));
+        }))))
+        // The assignment lives once, in the primary region: every region routes keys alike.
+        .setParameter('SHARD_BUCKETS', new OtherRegionParameter(RegionalLadder.primaryParameterArn(props.primaryRegion, stack.account,
+          ShardedCluster.bucketParameterNameFor(props.primaryStackName))));
     }
 
     const serving = buildServingLayers(this, {
@@ -214,9 +226,8 @@ export class RegionalLadder extends Construct {
       if (Token.isUnresolved(stack.account)) {
         throw new ScaleLadderError(`stack account must be concrete for a region that reads the primary's static bucket, got an account-agnostic stack in ${stack.region}`);
       }
-      // ECS reads a parameter of another region by its full ARN (commercial partition).
-      const parameter = `arn:aws:ssm:${props.primaryRegion}:${stack.account}:parameter${RegionalLadder.staticBucketParameterName(props.primaryStackName)}`;
-      const staticBucket = new OtherRegionParameter(parameter);
+      const staticBucket = new OtherRegionParameter(RegionalLadder.primaryParameterArn(props.primaryRegion, stack.account,
+        RegionalLadder.staticBucketParameterName(props.primaryStackName)));
       for (const compute of appCompute(serving)) compute.container.addSecret('STATIC_BUCKET', staticBucket);
     }
     for (const compute of appCompute(serving)) {

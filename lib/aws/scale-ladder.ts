@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledgeBucketObjects } from './acknowledgements';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
+import { AppRecord } from './app-record';
 import { zonesOf } from './availability-zones';
 import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
@@ -24,6 +25,7 @@ import { RegionalLadder, RegionRole } from './regional-ladder';
 import { SeparatedDatabase } from './separated-database';
 import { appCompute, buildServingLayers } from './serving-layers';
 import { FleetServiceOptions } from './serving-options';
+import { ShardRebalancer } from './shard-rebalancer';
 import { ShardedCluster } from './sharded-cluster';
 import { SingleServer } from './single-server';
 import { SloAlarms } from './slo-alarms';
@@ -89,8 +91,11 @@ export interface ScaleLadderOptions {
    */
   readonly regions?: string[];
   /**
-   * The Route 53 hosted zone for latency routing between regions (required from rung 1B).
-   * @default - none
+   * The Route 53 hosted zone. When given on any rung, the stack owns the app's A record at
+   * the zone apex (the server's address, from 100K an alias to the load balancer, on 1B to
+   * the latency-routed origin), so a climb moves traffic by updating that one record.
+   * Required from rung 1B (latency routing between regions).
+   * @default - none: point your own DNS at the entry point (`scale-ladder plan` says when it moves)
    */
   readonly zone?: GeoRoutingZone;
 }
@@ -123,6 +128,8 @@ export class ScaleLadder extends Construct {
   public readonly readers?: ReadReplicaSet;
   /** Shards 1..N-1 and the shard map (10M+). */
   public readonly shards?: ShardedCluster;
+  /** The one-off task that moves key buckets between shards (10M+). */
+  public readonly rebalancer?: ShardRebalancer;
   /** The load-balanced fleet (100K+). */
   public readonly fleet?: StatelessFleet;
   /** More services behind path routing. */
@@ -147,6 +154,8 @@ export class ScaleLadder extends Construct {
   public readonly globalShards: GlobalShard[] = [];
   /** Shard credentials replicated to the other regions (100M+). */
   public readonly regionalCredentials?: RegionalCredentials;
+  /** The app's own DNS record at the zone apex, when a zone is given (server address, then load balancer). */
+  public readonly appRecord?: AppRecord;
   /** Latency routing for this region (1B). */
   public readonly routing?: GeoRoutedRegions;
   /** The other regions' stacks (100M+), in the order of `regions`. */
@@ -216,7 +225,8 @@ export class ScaleLadder extends Construct {
           backupRetentionDays: db.backupRetentionDays,
           logRetentionDays,
         });
-        this.environment.set('SHARD_COUNT', String(this.shards.shardCount)).set('SHARD_MAP', this.shards.shardMapJson);
+        this.environment.set('SHARD_COUNT', String(this.shards.shardCount)).set('SHARD_MAP', this.shards.shardMapJson)
+          .setParameter('SHARD_BUCKETS', ecs.Secret.fromSsmParameter(this.shards.bucketParameter));
       }
     }
     const shardDatabases = this.shards?.shards ?? (this.database ? [this.database] : []);
@@ -239,6 +249,9 @@ export class ScaleLadder extends Construct {
       },
     });
     if (this.server.instance && this.database) this.database.connections.allowDefaultPortFrom(this.server.instance, 'single server');
+    if (props.zone && this.server.elasticIp) {
+      this.appRecord = new AppRecord(this, 'AppRecord', { zone: props.zone, target: { ipAddress: this.server.elasticIp.ref } });
+    }
 
     if (spec.fleet) {
       const serving = buildServingLayers(this, {
@@ -257,7 +270,17 @@ export class ScaleLadder extends Construct {
       ({ tracing: this.tracing, monitoring: this.monitoring, slo: this.slo } = serving);
       this.services.push(...serving.services);
       const fleet = serving.fleet;
-      if (this.shards) for (const compute of appCompute(serving)) this.shards.grantSecretRead(compute.taskDefinition.taskRole);
+      if (this.shards) {
+        for (const compute of appCompute(serving)) this.shards.grantSecretRead(compute.taskDefinition.taskRole);
+        this.rebalancer = new ShardRebalancer(this, 'Rebalance', {
+          vpc,
+          cluster: fleet.cluster,
+          shards: this.shards.shards,
+          shardMapJson: this.shards.shardMapJson,
+          bucketAssignment: ecs.Secret.fromSsmParameter(this.shards.bucketParameter),
+          logRetentionDays,
+        });
+      }
       new CfnOutput(this, 'LoadBalancerDns', { value: fleet.loadBalancerDnsName, description: 'Public DNS name of the load balancer' });
 
       const active = spec.regions.activeRegions > 1;
@@ -291,6 +314,13 @@ export class ScaleLadder extends Construct {
         });
       }
       if (active) this.routing = new GeoRoutedRegions(this, 'Routing', { zone: props.zone!, loadBalancer: fleet.loadBalancer, healthCheckPath: props.healthCheckPath });
+      if (props.zone) {
+        this.appRecord = new AppRecord(this, 'AppRecord', {
+          zone: props.zone,
+          target: active ? { recordInZone: GeoRoutedRegions.originName(props.zone) } : { loadBalancer: fleet.loadBalancer },
+          after: this.routing ?? fleet.service,
+        });
+      }
       if (otherRegions.length > 0) this.regionalCredentials = this.addRegions(props, otherRegions, shardDatabases);
     }
     guardStackLimits(this);

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Size, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, RemovalPolicy, Size, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -109,6 +109,10 @@ export class SingleServer extends Construct {
   public readonly logGroup?: logs.LogGroup;
   /** The document that copies the server's database into the managed one, when a target is given. */
   public readonly migrationDocument?: ssm.CfnDocument;
+  /** The app's variables, read at boot and by the migration's switch, unless retired. */
+  public readonly environmentParameter?: ssm.StringParameter;
+  /** The launch template that requires IMDSv2, unless retired. */
+  public readonly launchTemplate?: ec2.CfnLaunchTemplate;
 
   constructor(scope: Construct, id: string, props: SingleServerProps) {
     super(scope, id);
@@ -183,16 +187,27 @@ export class SingleServer extends Construct {
         .setSecret('DATABASE_PASSWORD', this.databaseSecret, 'password');
     }
 
-    const userData = ec2.UserData.forLinux();
+    // The app's variables live in a parameter, so the boot script (user data) is the same on
+    // every rung and a climb never stops the instance (see server-scripts.ts).
+    this.environmentParameter = new ssm.StringParameter(this, 'AppEnvironment', {
+      description: 'The app contract of the scale-ladder single server (read at boot and by the migration switch)',
+      stringValue: Lazy.string({
+        produce: () => Stack.of(this).toJsonString({
+          variables: environment.variables,
+          secrets: Object.fromEntries(Object.entries(environment.secrets).map(([name, ref]) => [name, { arn: ref.secret.secretArn, field: ref.field ?? '' }])),
+        }),
+      }),
+    });
     const app = {
+      region,
       logGroup: this.logGroup.logGroupName,
       appImage: props.image.imageName,
-      environment,
       registryLogin: props.image.repository !== undefined,
+      environmentParameter: this.environmentParameter.parameterName,
     };
+    const userData = ec2.UserData.forLinux();
     userData.addCommands(serverBootScript({
       ...app,
-      region,
       volumeId: this.dataVolume.volumeId,
       postgresImage: props.postgresImage ?? 'public.ecr.aws/docker/library/postgres:16',
       postgresSecretArn: this.databaseSecret.secretArn,
@@ -206,12 +221,22 @@ export class SingleServer extends Construct {
       machineImage: props.machineImage ?? ec2.MachineImage.resolveSsmParameterAtLaunch(
         '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64', { os: ec2.OperatingSystemType.LINUX }),
       securityGroup: this.securityGroup,
-      requireImdsv2: true,
       ssmSessionPermissions: true,
       detailedMonitoring: true,
       userData,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(30, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
     });
+    // IMDSv2 through a launch template of our own with no name (CloudFormation generates a
+    // unique one): CDK's requireImdsv2 names it after the construct unless a feature flag is
+    // set, so two stacks in one region would collide and flipping the flag later would
+    // replace the server ("AWS::EC2::Instance, LaunchTemplate: Update requires: Replacement").
+    this.launchTemplate = new ec2.CfnLaunchTemplate(this, 'LaunchTemplate', {
+      launchTemplateData: { metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 } },
+    });
+    (this.instance.node.defaultChild as ec2.CfnInstance).launchTemplate = {
+      launchTemplateId: this.launchTemplate.ref,
+      version: this.launchTemplate.attrLatestVersionNumber,
+    };
     Validations.of(this.instance).acknowledge({
       id: 'CloudFormation-Validate::E1152',
       reason: 'The image is resolved from SSM when the instance launches (resolve:ssm:), so a new AMI never replaces the server.',
@@ -229,15 +254,20 @@ export class SingleServer extends Construct {
     this.logGroup.grantWrite(this.instance);
     this.databaseSecret.grantRead(this.instance);
     environment.grantRead(this.instance);
+    this.environmentParameter.grantRead(this.instance);
     props.image.grantPull(this.instance);
 
+    // Retained: when the server retires the address leaves the stack but stays allocated, so
+    // DNS can move to the new entry point first (scale-ladder plan prints when to release it).
     this.elasticIp = new ec2.CfnEIP(this, 'Address', { domain: 'vpc' });
+    this.elasticIp.applyRemovalPolicy(RemovalPolicy.RETAIN);
     new ec2.CfnEIPAssociation(this, 'AddressAssociation', {
       allocationId: this.elasticIp.attrAllocationId,
       instanceId: this.instance.instanceId,
     });
     new CfnOutput(this, 'ServerInstanceId', { value: this.instance.instanceId, description: 'The single server (SSM Session Manager target)' });
     new CfnOutput(this, 'ServerAddress', { value: this.elasticIp.ref, description: 'Public IPv4 address of the single server' });
+    new CfnOutput(this, 'ServerAddressAllocation', { value: this.elasticIp.attrAllocationId, description: 'Allocation id of the server address (release it once DNS points elsewhere)' });
 
     if (!hostsDatabase && props.migrationTarget) {
       const target = props.migrationTarget;
@@ -253,7 +283,6 @@ export class SingleServer extends Construct {
             inputs: {
               timeoutSeconds: '7200',
               runCommand: migrationScript({
-                region,
                 app,
                 sourceSecretArn: this.databaseSecret.secretArn,
                 targetHost: target.host,

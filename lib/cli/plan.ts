@@ -57,6 +57,10 @@ export function renderPlan(plan: UpgradePlan): string[] {
       lines.push(...m.instructions.split('\n').map(l => `     ${l}`));
     });
   }
+  if (plan.interruptions.length) {
+    lines.push('', 'Interruptions (updated in place, with a short outage):');
+    lines.push(...plan.interruptions.map(i => `  ${i.id}: ${i.what}; expected downtime ${i.downtime} (${i.source})`));
+  }
   lines.push('', `verdict: ${plan.verdict}`);
   return lines;
 }

@@ -34,6 +34,7 @@ const VARIABLES: readonly AppVariable[] = [
   { name: 'STATIC_BUCKET', layer: Layer.CDN_EDGE, secret: false, description: 'Bucket for static assets, served by the CDN under `/static/`.' },
   { name: 'SHARD_COUNT', layer: Layer.SHARDED_CLUSTER, secret: false, description: 'Number of database shards.' },
   { name: 'SHARD_MAP', layer: Layer.SHARDED_CLUSTER, secret: false, description: 'JSON shard map: `[{"id":0,"host":…,"readerHost":…,"port":…,"secret":…}]`; route keys with `ShardRouter`.' },
+  { name: 'SHARD_BUCKETS', layer: Layer.SHARDED_CLUSTER, secret: false, description: 'JSON array of 256 shard ids: bucket b (`ShardRouter.bucketFor(key)`) lives on shard `SHARD_BUCKETS[b]`. Read when the task/instance starts; only the rebalance step changes it.' },
   { name: 'QUEUE_URL', layer: Layer.QUEUE_WORKERS, secret: false, description: 'Work queue (SQS queue URL / Pub/Sub topic name).' },
   { name: 'STREAM_NAME', layer: Layer.QUEUE_WORKERS, secret: false, description: 'Event stream (Kinesis stream name / Pub/Sub streaming topic), from rung 100M.' },
 ];

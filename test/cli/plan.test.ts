@@ -73,6 +73,14 @@ describe('scale-ladder plan', () => {
     expect(text.trimEnd().split('\n').pop()).toBe('verdict: MIGRATION');
   });
 
+  test('interruptions are listed with their downtime and source before the verdict', async () => {
+    const interruptions = [{ id: 'ScaleLadder/google_sql_database_instance.db', what: 'the instance restarts to change its tier', downtime: 'a few minutes', source: 'Cloud SQL docs' }];
+    mockPlanAws.mockReturnValue({ ...plan('aws', '100K', '1M', [ADD_DB]), interruptions });
+    const result = await runCli(['plan', '--cloud', 'aws', '--from', '100K', '--to', '1M']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Interruptions (updated in place, with a short outage):\n  ScaleLadder/google_sql_database_instance.db: the instance restarts to change its tier; expected downtime a few minutes (Cloud SQL docs)\n');
+  });
+
   test('UNSAFE: the data-losing changes are named, exit 1', async () => {
     mockPlanAws.mockReturnValue(plan('aws', '1M', '10M', [REPLACE_CLUSTER, ADD_DB]));
     const result = await runCli(['plan', '--cloud', 'aws', '--from', '1M', '--to', '10M']);

@@ -1,0 +1,137 @@
+import { applyMoves, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
+import { ShardRouter } from '../core/shard-router';
+import { Tier } from '../core/tier';
+import { intermediateRung, MigrationKind, MigrationStep, shardCountOf } from '../core/upgrade-plan';
+
+/*
+ * The AWS instructions for each step a climb needs besides `cdk deploy`, with the stack
+ * names and output keys read from the synthesized templates. Internal (the planner).
+ */
+
+/** A set of synthesized stacks: stack name → CloudFormation template. */
+type Templates = Record<string, any>;
+
+/** The stack holding an output whose key starts with the CfnOutput id (CDK appends a hash), if any. */
+function stackWithOutput(templates: Templates, id: string): string | undefined {
+  return Object.keys(templates).sort().find(stack => Object.keys(templates[stack]?.Outputs ?? {}).some(k => k.includes(id)));
+}
+
+function primaryStack(templates: Templates): string {
+  const names = Object.keys(templates).sort();
+  return names.find(n => !names.some(other => other !== n && n.startsWith(`${other}-`))) ?? names[0] ?? '<stack>';
+}
+
+/** A shell expression reading a stack output by the id its CfnOutput was given. */
+function output(stack: string, id: string): string {
+  return `$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?contains(OutputKey,'${id}')].OutputValue | [0]" --output text)`;
+}
+
+function ssmRun(command: string): string {
+  return `aws ssm send-command --document-name AWS-RunShellScript --targets Key=InstanceIds,Values="$INSTANCE" --parameters '${JSON.stringify({ commands: [command] })}'`;
+}
+
+function copyStep(from: Tier, to: Tier, stack: string, via?: Tier): MigrationStep {
+  const copyRung = via ?? to;
+  return {
+    title: `Copy the server's PostgreSQL into the managed database (${from.name} → ${copyRung.name})`,
+    instructions: [
+      ...(via ? [
+        `One deploy cannot do ${from.name} → ${to.name}: the copy runs on the server, and rung ${to.name} retires it.`,
+        `Climb through rung ${via.name}: deploy it, run the copy below, then deploy rung ${to.name}.`,
+      ] : []),
+      `1. Deploy rung ${copyRung.name}. It adds the managed writer (empty), its secret and the copy document; the server keeps`,
+      '   serving from its own PostgreSQL and is not restarted (its boot script is the same on both rungs).',
+      `     DOC=${output(stack, 'MigrateDatabaseDocument')}`,
+      `     INSTANCE=${output(stack, 'ServerInstanceId')}`,
+      '2. Run the copy. The document stops the app (writes pause for the copy\'s duration), dumps the server\'s database,',
+      '   restores it into the writer over TLS, compares exact row counts and checksums table by table, and only when every',
+      '   table matches restarts the app on the managed writer, then stops the server\'s PostgreSQL and unmounts its volume.',
+      '   On any failure the app restarts unchanged on the server\'s database.',
+      '     CMD=$(aws ssm send-command --document-name "$DOC" --targets Key=InstanceIds,Values="$INSTANCE" --query Command.CommandId --output text)',
+      '     aws ssm wait command-executed --command-id "$CMD" --instance-id "$INSTANCE"',
+      '3. Verify: the invocation must be Success and its output end with "verified: <n> tables, <m> rows":',
+      '     aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query "[Status,StandardOutputContent]"',
+      '   If it failed, the app still runs on the server\'s database: fix the cause and run the document again.',
+      '4. The old data volume is retained (DeletionPolicy Retain, daily snapshots) on every higher rung. Delete it by hand',
+      '   (aws ec2 delete-volume) only after the app has run on the managed database and the data has been verified.',
+    ].join('\n'),
+  };
+}
+
+function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTemplates: Templates): MigrationStep {
+  const stack = primaryStack(fromTemplates);
+  const entry = stackWithOutput(toTemplates, 'DistributionDomain') ? 'DistributionDomain' : 'LoadBalancerDns';
+  return {
+    title: `Retire the single server (${from.name} → ${to.name})`,
+    instructions: [
+      `Rung ${to.name} removes the server, its volume attachment and its address association; the data volume and the`,
+      'Elastic IP stay (both retained).',
+      '1. Before deploying, check that the server no longer uses its data volume (the copy step stopped PostgreSQL and',
+      '   unmounted it after the verified switch). EC2 asks for a volume to be unmounted before it is detached.',
+      `     INSTANCE=${output(stack, 'ServerInstanceId')}`,
+      `     ${ssmRun('if mountpoint -q /var/lib/scale-ladder || docker ps -q -f name=^postgres$ | grep -q .; then echo VOLUME-IN-USE; exit 1; fi; echo volume-free')}`,
+      '   The command\'s output must be "volume-free". VOLUME-IN-USE means the copy has not run: run it first — the app',
+      '   still uses the server\'s database, and after this deploy it would start on the managed database.',
+      `2. Deploy rung ${to.name}.`,
+      `3. Move your DNS name to the new entry point (stack output ${entry}) unless the stack owns the record (zone given):`,
+      `     ${output(primaryStack(toTemplates), entry)}`,
+      '   The old address no longer reaches the app. Once the old record\'s TTL has passed and traffic has moved, release it:',
+      `     aws ec2 release-address --allocation-id ${output(stack, 'ServerAddressAllocation')}`,
+      '   (read the allocation id before the deploy: the output leaves the stack with the server).',
+    ].join('\n'),
+  };
+}
+
+function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationStep {
+  const fromShards = shardCountOf(from);
+  const toShards = shardCountOf(to);
+  const stack = stackWithOutput(toTemplates, 'RebalanceRunTask') ?? primaryStack(toTemplates);
+  let assignment = ShardRouter.balancedAssignment(fromShards);
+  const batches = rebalanceBatches(fromShards, toShards).map((moves, i) => {
+    assignment = applyMoves(assignment, moves);
+    const overrides = JSON.stringify({ containerOverrides: [{ name: 'rebalance', environment: [{ name: 'MOVES', value: movesArgument(moves) }] }] });
+    const count = moves.reduce((n, m) => n + m.buckets.length, 0);
+    return [
+      `   Batch ${i + 1}: ${count} buckets onto shard ${moves[0].to}`,
+      `     TASK=$($RUN_TASK --overrides '${overrides}' --query "tasks[0].taskArn" --output text)`,
+      '     aws ecs wait tasks-stopped --cluster "$CLUSTER" --tasks "$TASK"',
+      '     aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].containers[0].exitCode"   # must be 0',
+      '     The task\'s log ends with "new SHARD_BUCKETS: […]"; it must equal the value published here:',
+      `     aws ssm put-parameter --overwrite --name "$BUCKETS" --value '${JSON.stringify(assignment)}'`,
+      '     for s in $(aws ecs list-services --cluster "$CLUSTER" --query "serviceArns[]" --output text); do aws ecs update-service --cluster "$CLUSTER" --service "$s" --force-new-deployment >/dev/null; done',
+      '     aws ecs wait services-stable --cluster "$CLUSTER" --services $(aws ecs list-services --cluster "$CLUSTER" --query "serviceArns[]" --output text)',
+    ].join('\n');
+  });
+  return {
+    title: `Rebalance key buckets onto the new shards (${fromShards} → ${toShards} shards)`,
+    instructions: [
+      `The deploy itself moves no key: rung ${to.name}'s new shards start empty and SHARD_BUCKETS still sends every key where`,
+      'its rows are. To use them, move buckets one batch at a time with the shipped rebalance task: it fences the moving',
+      'buckets on their shard (writes to them are refused, reads go on), copies their rows, verifies exact counts and',
+      'checksums, and prints the new assignment; only then is it published. A failed batch unfences and publishes',
+      'nothing: the old assignment stays in force. Sharded tables carry a shard_bucket column (ShardRouter.bucketFor).',
+      `     RUN_TASK=${output(stack, 'RebalanceRunTask')}`,
+      '     CLUSTER=$(echo "$RUN_TASK" | sed -E \'s/.*--cluster ([^ ]+).*/\\1/\')',
+      `     BUCKETS=${output(stack, 'ShardBucketsParameter')}`,
+      '   Check the published assignment is the one this plan starts from (every bucket on the shards of the lower rung):',
+      '     aws ssm get-parameter --name "$BUCKETS" --query Parameter.Value --output text',
+      ...batches,
+      '   After the last batch, when every task runs with the new assignment (other regions too: force a new deployment',
+      '   there as well), delete the moved rows from the shards they left:',
+      `     $RUN_TASK --overrides '${JSON.stringify({ containerOverrides: [{ name: 'rebalance', environment: [{ name: 'ACTION', value: 'cleanup' }] }] })}'`,
+      '   To give up on a batch before publishing, run the task with ACTION=abort and the same MOVES (it unfences them).',
+    ].join('\n'),
+  };
+}
+
+/** The AWS steps for each migration the climb needs, in the order they are run. */
+export function awsMigrationSteps(kinds: readonly MigrationKind[], from: Tier, to: Tier, fromTemplates: Templates, toTemplates: Templates): MigrationStep[] {
+  const via = intermediateRung(from, to, Tier.all());
+  return kinds.map(kind => {
+    switch (kind) {
+      case 'SERVER_DATABASE_TO_MANAGED': return copyStep(from, to, primaryStack(via ? fromTemplates : toTemplates), via);
+      case 'SERVER_RETIREMENT': return retirementStep(from, to, fromTemplates, toTemplates);
+      case 'SHARD_REBALANCE': return rebalanceStep(from, to, toTemplates);
+    }
+  });
+}
