@@ -78,6 +78,14 @@ project.compileTask.exec('node build-tools/lazy-gcp-export.js');
 // `npm test` compiles with jsii first, so a change that breaks the jsii API fails the tests.
 project.testTask.prependSpawn(project.compileTask);
 
+// The data-move tests run the shipped scripts against real PostgreSQL servers: bring the
+// server and client programs first (a no-op when installed), so they fail rather than skip.
+const postgresTask = project.addTask('test:postgres', {
+  description: 'Make sure PostgreSQL (server and clients) is installed for the data-move tests',
+  exec: 'bash build-tools/ensure-postgres.sh',
+});
+project.testTask.prependSpawn(postgresTask);
+
 // The README's rung table is generated from the tier data, never typed by hand.
 project.addTask('readme', {
   description: 'Regenerate the rung table in README.md',
