@@ -4,15 +4,18 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LadderNetwork } from './network';
-import { requireIntInRange, requirePattern } from '../core/errors';
+import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
+
+/** The most nodes a cluster-mode-enabled replication group may have. */
+const MAX_NODES = 500;
 
 /** Props for {@link Cache}. */
 export interface CacheProps {
   /** The VPC; the cache goes in its isolated subnets. */
   readonly vpc: ec2.IVpc;
   /**
-   * Node groups (shards, 1-500). Cluster mode is on from the start, so growing this
-   * reshards online.
+   * Node groups (shards, 1-500; at most 500 nodes with replicas). Cluster mode and the
+   * online-resharding update policy are on from the start, so changing this reshards online.
    * @default 1
    */
   readonly shards?: number;
@@ -57,6 +60,12 @@ export class Cache extends Construct {
     super(scope, id);
     const shards = requireIntInRange('cacheShards', props.shards ?? 1, 1, 500);
     const replicas = requireIntInRange('cacheReplicasPerShard', props.replicasPerShard ?? 1, 0, 5);
+    // A cluster-mode-enabled group has at most 500 nodes, and 90 until a quota increase
+    // (AWS::ElastiCache::ReplicationGroup, CloudFormation Template Reference).
+    if (shards * (1 + replicas) > MAX_NODES) {
+      throw new ScaleLadderError(`cacheShards × (1 + cacheReplicasPerShard) must be at most ${MAX_NODES} nodes, ` +
+        `got ${shards} × (1 + ${replicas}) = ${shards * (1 + replicas)}`);
+    }
     const nodeType = requirePattern('nodeType', props.nodeType ?? 'cache.r7g.large', /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.r7g.large');
     const snapshotRetention = requireIntInRange('snapshotRetentionDays', props.snapshotRetentionDays ?? 3, 0, 35);
     const engineVersion = requirePattern('engineVersion', props.engineVersion ?? '8.0', /^[78]\.\d+$/, 'a Valkey version such as 8.0 or 7.2');
@@ -109,6 +118,11 @@ export class Cache extends Construct {
       autoMinorVersionUpgrade: true,
     });
     this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    // Without this policy a NumNodeGroups change replaces the whole group; with it,
+    // CloudFormation adds or removes shards without interruption (UpdatePolicy attribute,
+    // UseOnlineResharding policy, CloudFormation User Guide). It is on from the first rung,
+    // so the deployed template and the next one both carry it.
+    this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
   }
 
   /** The configuration endpoint host (cluster-mode clients discover shards from it). */

@@ -54,20 +54,35 @@ function layerOf(resource: any): string {
   return layerOfPath(resource?.Metadata?.['aws:cdk:path']);
 }
 
+/** Whether the new template's replication group reshards online instead of being replaced. */
+function reshardsOnline(resource: any): boolean {
+  return resource?.UpdatePolicy?.UseOnlineResharding === true;
+}
+
 /**
  * Properties the CloudFormation spec marks "may replace" that AWS documents as updated in
- * place under a condition the new template shows. Anything not listed stays a replacement.
+ * place when the NEW template itself carries what makes them so. Anything not listed
+ * stays a replacement.
  */
 const IN_PLACE_WHEN: Record<string, Record<string, (resource: any) => boolean>> = {
   'AWS::ElastiCache::ReplicationGroup': {
-    // Online resharding: a cluster-mode-enabled group changes its shard count in place.
-    NumNodeGroups: r => r?.Properties?.ClusterMode === 'enabled',
+    // UpdatePolicy attribute, UseOnlineResharding policy (CloudFormation User Guide): with
+    // UseOnlineResharding true, CloudFormation changes NumNodeGroups and NodeGroupConfiguration
+    // without interruption; false or absent, either change replaces the whole group.
+    NumNodeGroups: reshardsOnline,
+    NodeGroupConfiguration: reshardsOnline,
   },
 };
 
+/**
+ * The changed properties that replace the resource: those cloudformation-diff marks as
+ * replacing, except a "may replace" one the new template proves in place (IN_PLACE_WHEN).
+ */
 function replacingProperties(diff: ResourceDifference): string[] {
+  const known = IN_PLACE_WHEN[diff.newResourceType ?? ''] ?? {};
   return Object.entries(diff.propertyUpdates)
     .filter(([, d]) => d.changeImpact !== undefined && REPLACING_IMPACTS.has(d.changeImpact))
+    .filter(([k, d]) => !(d.changeImpact === ResourceImpact.MAY_REPLACE && known[k]?.(diff.newValue) === true))
     .map(([k]) => k);
 }
 
@@ -76,10 +91,7 @@ function classify(diff: ResourceDifference): ChangeAction | undefined {
   if (diff.isRemoval) return 'REMOVE';
   if (!diff.isDifferent) return undefined;
   if (diff.resourceTypeChanged) return 'REPLACE';
-  if (!REPLACING_IMPACTS.has(diff.changeImpact)) return 'UPDATE';
-  const known = IN_PLACE_WHEN[diff.newResourceType ?? ''] ?? {};
-  const inPlace = replacingProperties(diff).every(p => known[p]?.(diff.newValue) === true);
-  return inPlace && diff.changeImpact === ResourceImpact.MAY_REPLACE ? 'UPDATE' : 'REPLACE';
+  return replacingProperties(diff).length > 0 ? 'REPLACE' : 'UPDATE';
 }
 
 /** The changed properties (then other attributes such as DeletionPolicy), replacing ones first. */
@@ -190,12 +202,51 @@ export function awsMigrationSteps(kinds: readonly MigrationKind[], from: Tier, t
   return steps;
 }
 
+/**
+ * A step for each replication group whose shard count and node type change in one swap
+ * (possible with custom tiers): ElastiCache runs them as separate operations, and the
+ * UseOnlineResharding update policy is meant to be the only change of its stack update
+ * (UpdatePolicy attribute, CloudFormation User Guide), so the swap takes two deploys.
+ */
+export function cacheTwoStepMigrations(
+  changes: readonly ResourceChange[], before: AwsTemplates, after: AwsTemplates, fromTier = '<from>', toTier = '<to>',
+): MigrationStep[] {
+  return changes
+    .filter(c => c.type === 'AWS::ElastiCache::ReplicationGroup' && (c.action === 'UPDATE' || c.action === 'REPLACE'))
+    .filter(c => c.properties?.includes('NumNodeGroups') && c.properties?.includes('CacheNodeType'))
+    .map(c => {
+      const stack = stackOf(c);
+      const logicalId = c.id.slice(stack.length + 1);
+      const old = before[stack]?.Resources?.[logicalId]?.Properties ?? {};
+      const now = after[stack]?.Resources?.[logicalId]?.Properties ?? {};
+      const [fromShards, toShards] = [old.NumNodeGroups ?? 1, now.NumNodeGroups ?? 1];
+      const physicalId = `$(aws cloudformation describe-stack-resource --stack-name ${stack} --logical-resource-id ${logicalId}`
+        + ' --query StackResourceDetail.PhysicalResourceId --output text)';
+      return {
+        title: `Change the cache's node type and shard count in two deploys (${c.id})`,
+        instructions: [
+          `Rung ${toTier} changes both the node type (CacheNodeType ${old.CacheNodeType} → ${now.CacheNodeType}) and the shard count`,
+          `(NumNodeGroups ${fromShards} → ${toShards}) of replication group ${c.id}. ElastiCache runs these as two operations, and`,
+          'CloudFormation advises that online resharding be the only change of its stack update. Deploy them one after the other:',
+          `1. Deploy the new node type with the shard count kept at ${fromShards}, e.g. a custom tier on rung ${toTier}:`,
+          `     Tier.custom({ base: Tier.fromName('${toTier}'), name: '${toTier}-nodes', cacheShards: ${fromShards} })`,
+          '   and wait until the group is available again:',
+          `     aws elasticache describe-replication-groups --replication-group-id ${physicalId} --query "ReplicationGroups[0].Status"`,
+          `2. Deploy rung ${toTier}: only NumNodeGroups changes (${fromShards} → ${toShards}), resharded online.`,
+          `If the new node type holds less memory than ${old.CacheNodeType} while the shard count grows, go the other way round: first`,
+          `Tier.custom({ base: Tier.fromName('${fromTier}'), name: '${fromTier}-shards', cacheShards: ${toShards} }), then rung ${toTier}.`,
+        ].join('\n'),
+      };
+    });
+}
+
 /** The plan for swapping rung `fromTier` for `toTier`, given both rungs' synthesized templates. */
 export function planAwsTemplates(fromTier: string, toTier: string, before: AwsTemplates, after: AwsTemplates): UpgradePlan {
   const from = Tier.fromName(fromTier);
   const to = Tier.fromName(toTier);
   const changes = diffAwsTemplates(before, after);
   const migrations = awsMigrationSteps(requiredMigrations(from, to), from, to, after);
+  migrations.push(...cacheTwoStepMigrations(changes, before, after, from.name, to.name));
   return { cloud: 'aws', from: from.name, to: to.name, changes, migrations, verdict: verdictOf(changes, migrations) };
 }
 

@@ -104,6 +104,13 @@ export const RUNGS: readonly TierSpec[] = [
       routesServices: false,
       deployment: DeploymentStyle.ROLLING,
     },
+    // The cache keeps one node type on every rung and grows by shards alone: CloudFormation
+    // reshards a replication group online under the UseOnlineResharding update policy and
+    // advises making the shard change the only change of its update (UpdatePolicy attribute,
+    // CloudFormation User Guide); replicas per shard never change (ReplicasPerNodeGroup:
+    // Replacement, AWS::ElastiCache::ReplicationGroup). The top rung, 24 shards × 3 nodes =
+    // 72 nodes, stays within the 90 shards or nodes a cluster-mode-enabled group has by
+    // default (500 on request, Valkey 7.2+; same page) and matches 12 shards of r7g.xlarge.
     cache: { shards: 1, replicasPerShard: 2, awsNodeType: 'cache.r7g.large', gcpMemorySizeGib: 5 },
     cdn: true,
     regions: ONE_REGION,
@@ -153,7 +160,7 @@ export const RUNGS: readonly TierSpec[] = [
       routesServices: true,
       deployment: DeploymentStyle.CANARY,
     },
-    cache: { shards: 6, replicasPerShard: 2, awsNodeType: 'cache.r7g.xlarge', gcpMemorySizeGib: 100 },
+    cache: { shards: 12, replicasPerShard: 2, awsNodeType: 'cache.r7g.large', gcpMemorySizeGib: 100 },
     cdn: true,
     queue: { workerMinInstances: 4, workerMaxInstances: 100, backlogPerWorker: 100, eventStream: true },
     regions: { activeRegions: 1, warmStandbyRegions: 1 },
@@ -174,7 +181,7 @@ export const RUNGS: readonly TierSpec[] = [
       routesServices: true,
       deployment: DeploymentStyle.CANARY,
     },
-    cache: { shards: 12, replicasPerShard: 2, awsNodeType: 'cache.r7g.xlarge', gcpMemorySizeGib: 300 },
+    cache: { shards: 24, replicasPerShard: 2, awsNodeType: 'cache.r7g.large', gcpMemorySizeGib: 300 },
     cdn: true,
     queue: { workerMinInstances: 8, workerMaxInstances: 200, backlogPerWorker: 100, eventStream: true },
     regions: { activeRegions: 3, warmStandbyRegions: 0 },

@@ -1,5 +1,6 @@
 import {
-  AWS_STATEFUL_TYPES, awsMigrationSteps, diffAwsStack, diffAwsTemplates, isStatefulAwsType, layerOfPath, planAws, planAwsTemplates,
+  AWS_STATEFUL_TYPES, awsMigrationSteps, cacheTwoStepMigrations, diffAwsStack, diffAwsTemplates, isStatefulAwsType, layerOfPath,
+  planAws, planAwsTemplates,
 } from '../../lib/aws/planner';
 import { Tier } from '../../lib/core/tier';
 import { losesData } from '../../lib/core/upgrade-plan';
@@ -83,16 +84,53 @@ describe('diffAwsStack: classification of each resource change', () => {
     expect(changes.map(c => [c.id, c.action])).toEqual([['Shop/Instance', 'REPLACE'], ['Shop/Attachment', 'REPLACE']]);
   });
 
-  test('UPDATE: resharding a cluster-mode-enabled cache is documented in place, though the spec says it may replace', () => {
-    const cache = (shards: number, clusterMode: string) => res('AWS::ElastiCache::ReplicationGroup', 'Shop/App/Cache/ReplicationGroup',
-      { ClusterMode: clusterMode, NumNodeGroups: shards, ReplicasPerNodeGroup: 2, Engine: 'valkey' }, 'Snapshot');
-    expect(diffAwsStack('Shop', template({ Cache: cache(1, 'enabled') }), template({ Cache: cache(3, 'enabled') }))).toEqual([
-      expect.objectContaining({ action: 'UPDATE', properties: ['NumNodeGroups'] }),
-    ]);
-    // Without cluster mode the same change stays a replacement.
-    expect(diffAwsStack('Shop', template({ Cache: cache(1, 'disabled') }), template({ Cache: cache(3, 'disabled') }))).toEqual([
-      expect.objectContaining({ action: 'REPLACE' }),
-    ]);
+  describe('cache resharding is in place only when the new template carries the UseOnlineResharding update policy', () => {
+    const cache = (shards: number, options: { policy?: boolean; nodeType?: string } = {}) => ({
+      ...res('AWS::ElastiCache::ReplicationGroup', 'Shop/App/Cache/ReplicationGroup',
+        { ClusterMode: 'enabled', NumNodeGroups: shards, ReplicasPerNodeGroup: 2, Engine: 'valkey', CacheNodeType: options.nodeType ?? 'cache.r7g.large' }, 'Snapshot'),
+      ...(options.policy === false ? {} : { UpdatePolicy: { UseOnlineResharding: true } }),
+    });
+
+    test('NumNodeGroups with the policy: UPDATE, and the swap stays SAFE', () => {
+      const before = { Shop: template({ Cache: cache(12) }) };
+      const after = { Shop: template({ Cache: cache(24) }) };
+      expect(diffAwsTemplates(before, after)).toEqual([
+        expect.objectContaining({ id: 'Shop/Cache', action: 'UPDATE', stateful: true, properties: ['NumNodeGroups'] }),
+      ]);
+      expect(planAwsTemplates('100M', '1B', before, after).verdict).toBe('SAFE');
+    });
+
+    test('the same change without the policy in the new template: REPLACE, UNSAFE (cluster mode alone does not make it in place)', () => {
+      const before = { Shop: template({ Cache: cache(12) }) };
+      const after = { Shop: template({ Cache: cache(24, { policy: false }) }) };
+      const plan = planAwsTemplates('100M', '1B', before, after);
+      expect(plan.changes).toEqual([expect.objectContaining({ id: 'Shop/Cache', action: 'REPLACE', stateful: true })]);
+      expect(plan.changes[0].properties![0]).toBe('NumNodeGroups');
+      expect(plan.verdict).toBe('UNSAFE');
+      // The policy only in the deployed template does not count either.
+      expect(diffAwsStack('Shop', template({ Cache: cache(12) }), template({ Cache: cache(24, { policy: false }) }))[0].action).toBe('REPLACE');
+    });
+
+    test('shard count and node type in one swap: the plan says to deploy them in two steps', () => {
+      const before = { Shop: template({ Cache: cache(6, { nodeType: 'cache.r7g.xlarge' }) }) };
+      const after = { Shop: template({ Cache: cache(12) }) };
+      const plan = planAwsTemplates('100M', '1B', before, after);
+      expect(plan.changes).toEqual([expect.objectContaining({ action: 'UPDATE', properties: ['CacheNodeType', 'NumNodeGroups'] })]);
+      const steps = plan.migrations.filter(m => m.title.startsWith("Change the cache's node type and shard count in two deploys"));
+      expect(steps).toHaveLength(1);
+      expect(steps[0].title).toBe("Change the cache's node type and shard count in two deploys (Shop/Cache)");
+      expect(steps[0].instructions).toContain('CacheNodeType cache.r7g.xlarge → cache.r7g.large');
+      expect(steps[0].instructions).toContain('NumNodeGroups 6 → 12');
+      expect(steps[0].instructions).toMatch(/1\. Deploy the new node type with the shard count kept at 6.*2\. Deploy rung 1B: only NumNodeGroups changes \(6 → 12\)/s);
+      expect(steps[0].instructions).toContain("Tier.custom({ base: Tier.fromName('1B'), name: '1B-nodes', cacheShards: 6 })");
+      expect(plan.verdict).toBe('MIGRATION');
+    });
+
+    test('one of the two alone needs no extra step', () => {
+      const nodeTypeOnly = cacheTwoStepMigrations(diffAwsStack('Shop', template({ Cache: cache(6, { nodeType: 'cache.r7g.xlarge' }) }), template({ Cache: cache(6) })), {}, {});
+      const shardsOnly = cacheTwoStepMigrations(diffAwsStack('Shop', template({ Cache: cache(6) }), template({ Cache: cache(12) })), {}, {});
+      expect([nodeTypeOnly, shardsOnly]).toEqual([[], []]);
+    });
   });
 
   test('REPLACE: changing the replicas per shard of a cache replaces it (so the tier data keeps it constant)', () => {
