@@ -1,6 +1,7 @@
 import { isStatefulAwsType, planAwsTemplates } from '../../lib/aws/planner';
 import { STACK_ID } from '../../lib/aws/synth-rung';
-import { ResourceChange } from '../../lib/core/upgrade-plan';
+import { Tier } from '../../lib/core/tier';
+import { requiredMigrations, ResourceChange } from '../../lib/core/upgrade-plan';
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 /*
@@ -37,8 +38,10 @@ describe.each(pairs)('swap %s → %s', (from, to) => {
     }
   });
 
-  test('the verdict is SAFE, or MIGRATION where the database leaves the server', () => {
-    expect(result.verdict).toBe(from === '1K' ? 'MIGRATION' : 'SAFE');
+  test('the verdict is MIGRATION exactly where the tier data asks for a step (database leaves or server retires, shards grow), else SAFE', () => {
+    const kinds = requiredMigrations(Tier.fromName(from), Tier.fromName(to));
+    expect(result.verdict).toBe(kinds.length > 0 ? 'MIGRATION' : 'SAFE');
+    expect(result.migrations).toHaveLength(kinds.length);
   });
 });
 
@@ -54,7 +57,7 @@ describe('1K → 10K moves the database off the server without losing it', () =>
   });
 
   test('the plan ships the copy step', () => {
-    expect(result.migrations).toHaveLength(1);
+    expect(result.migrations.map(m => m.title)).toEqual(['Copy the server\'s PostgreSQL into the managed database (1K → 10K)']);
     expect(result.migrations[0].instructions).toContain('aws ssm send-command --document-name "$DOC"');
   });
 

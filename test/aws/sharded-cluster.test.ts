@@ -155,12 +155,12 @@ describe('ShardedCluster leaves the primary and earlier shards as they were', ()
     expect(Object.keys(eight.Resources).filter(id => /^ShardsShard[4-7]Cluster[0-9A-F]{8}$/.test(id))).toHaveLength(4);
   });
 
-  test('each new shard costs 6 resources plus its readers; 4 are shared (subnet group, parameter group, role, shard map)', () => {
+  test('each new shard costs 6 resources plus its readers; 5 are shared (subnet group, parameter group, role, shard map, bucket assignment)', () => {
     const base = Object.keys(baseline().Resources).length;
     const count = (shards: number, readReplicas: number) =>
       Object.keys(Template.fromStack(build(shards, { readReplicas }).stack).toJSON().Resources).length - base;
-    expect(count(4, 0)).toBe(3 * 6 + 4);
-    expect(count(8, 2)).toBe(7 * 8 + 4);
+    expect(count(4, 0)).toBe(3 * 6 + 5);
+    expect(count(8, 2)).toBe(7 * 8 + 5);
   });
 
   test('8 shards on top of the whole 1M rung stay within 400 resources', () => {

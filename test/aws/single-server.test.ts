@@ -65,9 +65,15 @@ describe('SingleServer', () => {
     const script = userDataOf(template);
     expect(script).toContain('mkfs -t xfs');
     expect(script).toContain('/var/lib/scale-ladder/pgdata:/var/lib/postgresql/data');
-    expect(script).toContain('DATABASE_HOST=127.0.0.1');
-    expect(script).toContain('DATABASE_PASSWORD=$(secret');
+    // The contract is read from the environment parameter at boot, never written into user data.
+    expect(script).not.toContain('DATABASE_HOST');
+    expect(script).toContain('aws ssm get-parameter');
     expect(script).toContain("'public.ecr.aws/docker/library/nginx:1.27'");
+    const [parameter] = Object.values<any>(template.findResources('AWS::SSM::Parameter'));
+    const value = JSON.stringify(parameter.Properties.Value);
+    expect(value).toContain('DATABASE_HOST');
+    expect(value).toContain('127.0.0.1');
+    expect(value).toContain('DATABASE_PASSWORD');
   });
 
   test('the database password lives in Secrets Manager and is retained', () => {
@@ -96,20 +102,21 @@ describe('SingleServer after the database moved out (rung 10K)', () => {
     const [doc] = Object.values<any>(template.findResources('AWS::SSM::Document'));
     expect(doc.Properties.DocumentType).toBe('Command');
     const commands = JSON.stringify(doc.Properties.Content.mainSteps[0].inputs.runCommand);
-    expect(commands).toContain('pg_dump -h 127.0.0.1');
-    expect(commands).toContain('pg_restore');
-    expect(commands).toContain('row counts differ');
+    expect(commands).toContain('bash /work/copy-database.sh');
+    expect(commands).toContain('checksums');
     // The app stops before the copy, restarts unchanged on failure, and is switched only after verification.
-    expect(commands.indexOf('docker stop app')).toBeLessThan(commands.indexOf('pg_dump'));
+    expect(commands.indexOf('docker stop app')).toBeLessThan(commands.indexOf('bash /work/copy-database.sh'));
     expect(commands).toContain('docker start app');
-    const afterVerify = commands.slice(commands.indexOf('row counts differ'));
-    expect(afterVerify).toContain('DATABASE_SSL=require');
-    expect(afterVerify).toContain('docker run -d --name app');
+    const afterCopy = commands.slice(commands.indexOf('bash /work/copy-database.sh'));
+    expect(afterCopy.indexOf('run_app')).toBeLessThan(afterCopy.indexOf('SWITCHED=yes'));
+    expect(afterCopy).toContain('umount /var/lib/scale-ladder');
     template.hasOutput('*', { Value: { Ref: Match.stringLikeRegexp('ServerMigrateDatabase') } });
   });
 
-  test('the app no longer points at the server-local database', () => {
-    expect(userDataOf(template)).not.toContain('DATABASE_HOST=127.0.0.1');
+  test('the environment parameter points the app at the managed database (read by the switch)', () => {
+    const [parameter] = Object.values<any>(template.findResources('AWS::SSM::Parameter'));
+    expect(JSON.stringify(parameter.Properties.Value)).toContain('require');
+    expect(JSON.stringify(parameter.Properties.Value)).not.toContain('127.0.0.1');
   });
 });
 

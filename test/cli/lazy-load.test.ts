@@ -8,11 +8,11 @@ jest.mock('cdktf', () => { mockLoaded.push('cdktf'); return jest.requireActual('
 jest.mock('@aws-cdk/cloudformation-diff', () => { mockLoaded.push('cloudformation-diff'); return jest.requireActual('@aws-cdk/cloudformation-diff'); });
 jest.mock('../../lib/aws/planner', () => {
   mockLoaded.push('aws planner');
-  return { planAws: () => ({ cloud: 'aws', from: '1K', to: '10K', changes: [], migrations: [], verdict: 'SAFE' }) };
+  return { planAws: () => ({ cloud: 'aws', from: '1K', to: '10K', changes: [], migrations: [], interruptions: [], verdict: 'SAFE' }) };
 });
 jest.mock('../../lib/gcp/planner', () => {
   mockLoaded.push('gcp planner');
-  return { planGcp: () => ({ cloud: 'gcp', from: '1K', to: '10K', changes: [], migrations: [], verdict: 'SAFE' }) };
+  return { planGcp: () => ({ cloud: 'gcp', from: '1K', to: '10K', changes: [], migrations: [], interruptions: [], verdict: 'SAFE' }) };
 }, { virtual: true });
 
 describe('the command loads only what it needs', () => {
