@@ -102,7 +102,6 @@ export class EventStream extends Construct {
       command: props.command,
       vcpu: props.vcpu ?? 0.5,
       memoryGib: props.memoryGib ?? 1,
-      desiredCount: minConsumers,
       logRetentionDays: props.logRetentionDays ?? 90,
     });
     this.logGroup = consumer.logGroup;

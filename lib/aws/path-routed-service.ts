@@ -159,10 +159,14 @@ export class PathRoutedService extends Construct {
     props.image.grantPull(this.taskDefinition.obtainExecutionRole());
     Validations.of(this.taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'Only non-secret app-contract values are plain environment variables; credentials come from Secrets Manager.' });
 
+    // No DesiredCount: Application Auto Scaling owns the task count. AWS::ECS::Service,
+    // DesiredCount (CloudFormation Template Reference): left out on create, the service starts
+    // with 1 task; left out on update, it is not part of the update, so a swap keeps the running
+    // count. The scalable target lifts the count to its MinCapacity (RegisterScalableTarget,
+    // Application Auto Scaling API Reference: a capacity outside the range is moved into it).
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: fleet.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: minTasks,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,

@@ -138,7 +138,6 @@ export class QueueWorkers extends Construct {
       command: props.command,
       vcpu: props.vcpu ?? 0.5,
       memoryGib: props.memoryGib ?? 1,
-      desiredCount: minWorkers,
       logRetentionDays: props.logRetentionDays ?? 90,
     });
     this.logGroup = worker.logGroup;

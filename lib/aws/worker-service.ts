@@ -24,7 +24,6 @@ export interface WorkerServiceOptions {
   readonly command?: string[];
   readonly vcpu: number;
   readonly memoryGib: number;
-  readonly desiredCount: number;
   readonly logRetentionDays: number;
 }
 
@@ -36,7 +35,10 @@ export interface WorkerService {
   readonly service: ecs.FargateService;
 }
 
-/** Creates `Logs`, `Task` (container `Worker`) and `Service` under `scope`. */
+/**
+ * Creates `Logs`, `Task` (container `Worker`) and `Service` under `scope`. The service sets
+ * no desired count: the caller gives it a scalable target (`autoScaleTaskCount`).
+ */
 export function buildWorkerService(scope: Construct, o: WorkerServiceOptions): WorkerService {
   const size = fargateSize('vcpu', o.vcpu, 'memoryGib', o.memoryGib);
   const command = validCommand(o.command);
@@ -55,10 +57,14 @@ export function buildWorkerService(scope: Construct, o: WorkerServiceOptions): W
   o.image.grantPull(taskDefinition.obtainExecutionRole());
   Validations.of(taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'Only non-secret app-contract values are plain environment variables; credentials come from Secrets Manager.' });
 
+  // No DesiredCount: the caller's scalable target owns the task count. AWS::ECS::Service,
+  // DesiredCount (CloudFormation Template Reference): left out on create, the service starts
+  // with 1 task; left out on update, it is not part of the update, so a swap keeps the running
+  // count. The scalable target lifts the count to its MinCapacity (RegisterScalableTarget,
+  // Application Auto Scaling API Reference: a capacity outside the range is moved into it).
   const service = new ecs.FargateService(scope, 'Service', {
     cluster: o.cluster,
     taskDefinition,
-    desiredCount: o.desiredCount,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     circuitBreaker: { enable: true, rollback: true },
     // Workers take no traffic; keeping every old task until its replacement runs means a

@@ -72,7 +72,8 @@ describe('PathRoutedService, rolling', () => {
   test('its own task, container, log group, in the fleet\'s cluster and private subnets, circuit breaker with rollback', () => {
     const service = services[logicalId(orders.service)].Properties;
     expect(service.Cluster).toEqual({ Ref: logicalId(fleet.cluster) });
-    expect(service.DesiredCount).toBe(3);
+    // The scalable target owns the count (MinCapacity 3): a swap must not reset it.
+    expect(service.DesiredCount).toBeUndefined();
     expect(service.DeploymentConfiguration).toMatchObject({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100 });
     expect(service.DeploymentConfiguration.Strategy).toBeUndefined();
     expect(service.DeploymentController).toEqual({ Type: 'ECS' });

@@ -35,7 +35,8 @@ describe('StatelessFleet', () => {
     });
     template.hasResourceProperties('AWS::ECS::Service', {
       LaunchType: 'FARGATE',
-      DesiredCount: 3,
+      // The scalable target owns the count: a swap must not reset a scaled-out fleet.
+      DesiredCount: Match.absent(),
       DeploymentConfiguration: Match.objectLike({
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
         MinimumHealthyPercent: 100,
