@@ -25,7 +25,8 @@ export const STABLE_TEXT_SETTINGS_SQL = [
   "set datestyle = 'ISO, YMD';",
   "set intervalstyle = 'postgres';",
   "set timezone = 'UTC';",
-  'set extra_float_digits = 1;',
+  // 3: exact on every version (12+ prints the shortest exact form for any value above 0).
+  'set extra_float_digits = 3;',
   "set bytea_output = 'hex';",
   "set lc_monetary = 'C';",
 ].join('\n');
@@ -36,3 +37,6 @@ export const STABLE_TEXT_SETTINGS_SQL = [
  * come back in nor the server's collation matters, and an empty set has a checksum too.
  */
 export const ROW_SET_CHECKSUM_SQL = "count(*), coalesce(md5(string_agg(h, '' order by h)), md5(''))";
+
+/** The same settings as libpq connection options (`PGOPTIONS`), for sessions that copy rows as text too. */
+export const STABLE_TEXT_PGOPTIONS = '-c datestyle=ISO,YMD -c intervalstyle=postgres -c timezone=UTC -c extra_float_digits=3 -c bytea_output=hex -c lc_monetary=C';
