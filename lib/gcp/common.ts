@@ -62,3 +62,17 @@ export function parseNetworkCidr(cidr: string): number[] {
   return [a, b];
 }
 
+/**
+ * `text` written so that Terraform reads it back unchanged: Terraform treats `${` and `%{` in
+ * any string of a configuration as the start of an interpolation or directive, and `$${` /
+ * `%%{` as the literal characters (developer.hashicorp.com/terraform/language/expressions/strings,
+ * "Escape Sequences"). cdktf passes literal text through as it is. Internal.
+ */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/** Reverses `terraformLiteral` (what Terraform hands the resource). Internal. */
+export function fromTerraformLiteral(text: string): string {
+  return text.replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
+}

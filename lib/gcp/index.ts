@@ -12,6 +12,7 @@ export * from './read-replica-set';
 export * from './cache';
 export * from './cdn-edge';
 export * from './sharded-cluster';
+export * from './shard-rebalance-job';
 export * from './queue-workers';
 export * from './geo-routed-regions';
 export * from './operations';

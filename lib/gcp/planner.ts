@@ -1,17 +1,29 @@
-import { gcpRungConfig, layerOf } from './synth-rung';
+import { DISK_UNMOUNTED_LOG, MIGRATED_MARKER } from './startup-script';
+import { gcpRungConfig, GcpRungOptions, layerOf } from './synth-rung';
+import { forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
+import { movesArgument, rebalanceBatches } from '../core/shard-rebalance';
+import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
-import { ChangeAction, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf } from '../core/upgrade-plan';
+import {
+  ChangeAction, intermediateRung, Interruption, MigrationStep, requiredMigrations, ResourceChange, shardCountOf, UpgradePlan, verdictOf,
+} from '../core/upgrade-plan';
+
+export { COMMON_FORCE_NEW, FORCE_NEW, FORCE_NEW_SOURCE, forceNewAttributes, forcesReplacement, IN_PLACE, inPlaceUpdate } from './update-behaviour';
 
 /*
  * The Google Cloud upgrade planner: compares two rungs' Terraform JSON address by address.
- * Internal (the `scale-ladder plan --cloud gcp` command and the ladder tests use it).
+ * Internal (the `scale-ladder plan --cloud gcp` command and the ladder tests use it). What an
+ * attribute change does comes from the cited tables in update-behaviour.ts: a ForceNew
+ * attribute replaces; on a resource that holds data, so does any attribute the table does not
+ * know to update in place.
  */
 
-/** Resource types that hold data. */
+/** Resource types that hold data (or, for the server's static address, an identity DNS points at). */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'google_sql_database_instance',
   'google_sql_database',
   'google_compute_disk',
+  'google_compute_address',
   'google_storage_bucket',
   'google_redis_instance',
   'google_pubsub_topic',
@@ -21,58 +33,11 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'random_password',
 ]);
 
-const COMMON_FORCE_NEW = ['name', 'project', 'region', 'location', 'zone'];
-const IAM_FORCE_NEW = ['member', 'role', 'condition', 'project', 'secret_id', 'topic', 'subscription', 'name', 'location', 'bucket', 'service_account_id'];
-
-/**
- * Attributes whose change makes Terraform replace the resource (the provider's ForceNew
- * fields, for the types the library uses). A path matches an entry or lies below it.
- */
-export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
-  google_sql_database_instance: ['name', 'project', 'region', 'database_version', 'master_instance_name', 'encryption_key_name', 'root_password', 'replica_configuration', 'clone', 'restore_backup_context'],
-  google_sql_database: ['name', 'project', 'instance'],
-  google_sql_user: ['name', 'project', 'instance', 'host', 'type'],
-  google_compute_disk: ['name', 'project', 'zone', 'type', 'image', 'snapshot', 'physical_block_size_bytes', 'disk_encryption_key', 'source_disk'],
-  google_compute_resource_policy: ['name', 'project', 'region', 'snapshot_schedule_policy', 'group_placement_policy', 'instance_schedule_policy'],
-  google_compute_disk_resource_policy_attachment: ['name', 'project', 'disk', 'zone'],
-  google_compute_instance: ['name', 'project', 'zone', 'boot_disk', 'metadata_startup_script', 'network_interface.network', 'network_interface.subnetwork', 'scratch_disk'],
-  google_compute_address: ['name', 'project', 'region', 'address', 'address_type', 'network_tier', 'purpose', 'subnetwork'],
-  google_compute_global_address: ['name', 'project', 'address', 'address_type', 'ip_version', 'prefix_length', 'purpose', 'network'],
-  google_compute_network: ['name', 'project', 'auto_create_subnetworks', 'mtu'],
-  google_compute_subnetwork: ['name', 'project', 'region', 'network', 'ip_cidr_range'],
-  google_compute_firewall: ['name', 'project', 'network', 'direction'],
-  google_service_networking_connection: ['network', 'service'],
-  google_storage_bucket: ['name', 'project', 'location'],
-  google_redis_instance: ['name', 'project', 'region', 'tier', 'location_id', 'alternative_location_id', 'authorized_network', 'connect_mode', 'reserved_ip_range', 'transit_encryption_mode', 'customer_managed_key'],
-  google_pubsub_topic: ['name', 'project'],
-  google_pubsub_subscription: ['name', 'project', 'topic', 'enable_message_ordering'],
-  google_secret_manager_secret: ['secret_id', 'project', 'replication'],
-  google_secret_manager_secret_version: ['secret', 'secret_data', 'is_secret_data_base64'],
-  random_password: ['length', 'special', 'upper', 'lower', 'numeric', 'number', 'override_special', 'min_lower', 'min_upper', 'min_numeric', 'min_special', 'keepers'],
-  google_service_account: ['account_id', 'project'],
-  google_cloud_run_v2_service: ['name', 'project', 'location'],
-  google_compute_region_network_endpoint_group: ['name', 'project', 'region', 'network_endpoint_type', 'cloud_run', 'network', 'subnetwork'],
-  google_compute_backend_service: ['name', 'project', 'load_balancing_scheme'],
-  google_compute_backend_bucket: ['name', 'project'],
-  google_compute_url_map: ['name', 'project'],
-  google_compute_target_http_proxy: ['name', 'project'],
-  google_compute_target_https_proxy: ['name', 'project'],
-  google_compute_managed_ssl_certificate: ['name', 'project', 'managed', 'type'],
-  google_compute_ssl_policy: ['name', 'project'],
-  google_compute_global_forwarding_rule: ['name', 'project', 'ip_address', 'ip_protocol', 'port_range', 'load_balancing_scheme', 'network', 'ip_version'],
-  google_compute_security_policy: ['name', 'project', 'type'],
-  google_dns_managed_zone: ['name', 'project', 'dns_name', 'visibility'],
-  google_dns_record_set: ['name', 'project', 'managed_zone', 'type'],
-  google_monitoring_custom_service: ['service_id', 'project'],
-  google_monitoring_slo: ['slo_id', 'service', 'project'],
-  google_monitoring_dashboard: ['project'],
-  google_logging_project_bucket_config: ['project', 'location', 'bucket_id'],
-};
-
-/** The replacement-forcing attributes of `type`. */
-export function forceNewAttributes(type: string): readonly string[] {
-  if (type.endsWith('_iam_member')) return IAM_FORCE_NEW;
-  return FORCE_NEW[type] ?? COMMON_FORCE_NEW;
+/** Why changing `path` replaces a resource of `type`; undefined when it updates in place. */
+export function replacementCause(type: string, path: string): string | undefined {
+  if (forcesReplacement(type, path)) return 'ForceNew: replaces';
+  if (STATEFUL_TYPES.has(type) && !inPlaceUpdate(type, path)) return 'no cited in-place update: counted as a replacement';
+  return undefined;
 }
 
 /** Attributes that are Terraform meta-arguments or cdktf metadata, not resource properties. */
@@ -97,12 +62,6 @@ function normalise(path: string): string {
   return path.replace(/\[\d+\]/g, '');
 }
 
-/** Whether a change of `path` replaces a resource of `type`. */
-export function forcesReplacement(type: string, path: string): boolean {
-  const p = normalise(path);
-  return forceNewAttributes(type).some(f => p === f || p.startsWith(`${f}.`));
-}
-
 interface Entry {
   readonly type: string;
   readonly name: string;
@@ -117,7 +76,18 @@ function entries(config: any): Map<string, Entry> {
   return map;
 }
 
-/** Compares two Terraform JSON configurations address by address. */
+/** The attribute paths (no list positions) that differ between two bodies, sorted. */
+export function changedAttributes(before: any, after: any): string[] {
+  const fb = flatten(before);
+  const fa = flatten(after);
+  return [...new Set([...new Set([...Object.keys(fb), ...Object.keys(fa)])].filter(k => fb[k] !== fa[k]).map(normalise))].sort();
+}
+
+/**
+ * Compares two Terraform JSON configurations address by address. A REPLACE names, next to each
+ * attribute that causes it, why (`ForceNew: replaces`, or `no cited in-place update: counted as
+ * a replacement` for a resource that holds data).
+ */
 export function diffConfigs(from: any, to: any): ResourceChange[] {
   const before = entries(from);
   const after = entries(to);
@@ -132,12 +102,12 @@ export function diffConfigs(from: any, to: any): ResourceChange[] {
       changes.push({ id, type: a.type, layer, action: 'ADD', stateful });
       continue;
     }
-    const fb = flatten(b.body);
-    const fa = flatten(a.body);
-    const changed = [...new Set([...Object.keys(fb), ...Object.keys(fa)])].filter(k => fb[k] !== fa[k]).sort();
+    const changed = changedAttributes(b.body, a.body);
     if (changed.length === 0) continue;
-    const action: ChangeAction = changed.some(p => forcesReplacement(a.type, p)) ? 'REPLACE' : 'UPDATE';
-    changes.push({ id, type: a.type, layer, action, stateful, properties: [...new Set(changed.map(normalise))] });
+    const causes = changed.map(p => replacementCause(a.type, p));
+    const action: ChangeAction = causes.some(c => c !== undefined) ? 'REPLACE' : 'UPDATE';
+    const properties = changed.map((p, i) => (causes[i] ? `${p} (${causes[i]})` : p));
+    changes.push({ id, type: a.type, layer, action, stateful, properties });
   }
   for (const [id, b] of before) {
     if (after.has(id)) continue;
@@ -150,46 +120,190 @@ export function diffConfigs(from: any, to: any): ResourceChange[] {
   return changes.sort((x, y) => x.layer.localeCompare(y.layer) || order[x.action] - order[y.action] || x.id.localeCompare(y.id));
 }
 
-function findOne(config: any, type: string): any {
-  const instances = config.resource?.[type] ?? {};
-  const first = Object.keys(instances).sort()[0];
-  return first ? instances[first] : undefined;
+const KIND: Record<string, string> = {
+  google_sql_database_instance: 'Cloud SQL instance',
+  google_redis_instance: 'Memorystore instance',
+};
+
+/** `text` with `${type.name.attribute}` references to literal attributes of `config` filled in. */
+function resolved(config: any, text: string): string {
+  return text.replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g, (whole, type: string, name: string, attr: string) => {
+    const value = config.resource?.[type]?.[name]?.[attr];
+    return typeof value === 'string' && !value.includes('${') ? value : whole;
+  });
 }
 
-/** The steps for the data moves a swap needs (DESIGN §2.2). */
+function shown(value: string | undefined): string {
+  if (value === undefined) return '(unset)';
+  try {
+    const parsed = JSON.parse(value);
+    return typeof parsed === 'string' ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The in-place updates of `changes` that interrupt a data-bearing resource, one entry per
+ * resource (the provider applies a resource's changed settings in one call, so a Cloud SQL
+ * instance whose tier and availability both change restarts once).
+ */
+export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readonly ResourceChange[]): Interruption[] {
+  const out: Interruption[] = [];
+  for (const change of changes) {
+    if (change.action !== 'UPDATE' || !change.stateful) continue;
+    const [type, name] = [change.type, change.id.slice(change.type.length + 1)];
+    const before = fromConfig.resource[type][name];
+    const after = toConfig.resource[type][name];
+    const fb = flatten(before);
+    const fa = flatten(after);
+    const hits: Array<{ path: string; behaviour: InterruptionBehaviour }> = [];
+    for (const path of changedAttributes(before, after)) {
+      const behaviour = inPlaceUpdate(type, path)?.interruption;
+      if (behaviour) hits.push({ path, behaviour });
+    }
+    if (hits.length === 0) continue;
+    const detail = hits.map(h => `${h.path} ${shown(fb[h.path])} → ${shown(fa[h.path])}`).join(', ');
+    const whats = [...new Set(hits.map(h => h.behaviour.what))].join(' and ');
+    const once = hits.length > 1 ? ' once (the provider sends the changed settings in one call)' : '';
+    out.push({
+      id: change.id,
+      what: `${KIND[type] ?? type} '${resolved(toConfig, String(after.name ?? name))}' ${whats}${once} to apply ${detail}`,
+      downtime: [...new Set(hits.map(h => h.behaviour.downtime))].join('; '),
+      source: [...new Set(hits.map(h => h.behaviour.source))].join('; '),
+    });
+  }
+  return out;
+}
+
+interface Found {
+  readonly address: string;
+  readonly body: any;
+}
+
+/** The resources of `type` whose construct path ends with `suffix`, by address. */
+function byPath(config: any, type: string, suffix: string): Found[] {
+  return Object.entries<any>(config.resource?.[type] ?? {})
+    .filter(([, body]) => String(body?.['//']?.metadata?.path ?? '').endsWith(suffix))
+    .map(([name, body]) => ({ address: `${type}.${name}`, body }))
+    .sort((a, b) => a.address.localeCompare(b.address));
+}
+
+function one(config: any, type: string, suffix: string): Found | undefined {
+  return byPath(config, type, suffix)[0];
+}
+
+function copySteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): MigrationStep {
+  const vm = one(fromConfig, 'google_compute_instance', 'SingleServer/Instance')?.body ?? {};
+  const disk = one(fromConfig, 'google_compute_disk', 'SingleServer/DataDisk')?.body ?? {};
+  const sql = one(toConfig, 'google_sql_database_instance', 'SeparatedDatabase/Instance')?.body ?? {};
+  const project = vm.project ?? 'PROJECT';
+  const where = `--zone ${vm.zone ?? 'ZONE'} --project ${project}`;
+  const via = to.spec.server.running ? to : intermediateRung(from, to, Tier.all());
+  const steps = [
+    `1. terraform apply the ${via?.name ?? to.name} rung: Cloud SQL instance '${sql.name ?? 'app-db'}' comes up on a private IP; the server keeps running and its startup script changes in place.`,
+    via === to
+      ? `2. Reboot the server so the new startup script runs: gcloud compute instances reset ${vm.name} ${where}. It stops the app, starts the old data directory on disk '${disk.name}' as a throw-away PostgreSQL and runs the shipped copy script in postgres:16: pg_dump, pg_restore into Cloud SQL over TLS in one transaction, then the exact row count (count(*)) and a checksum of every table, and every sequence, on both sides. Only a verified copy runs ON_VERIFIED, which writes ${MIGRATED_MARKER} on the disk; the script then unmounts the disk and starts the app against Cloud SQL. Follow it with: gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep -E 'scale-ladder|copy-database|verified|mismatch'. On failure the app stays stopped and the local data untouched; fix and reset again.`
+      : `2. ${to.name} retires the server, so the copy cannot run on it: swap to ${via?.name ?? '10K'} first (steps above: apply, then gcloud compute instances reset ${vm.name} ${where}), verify, then swap to ${to.name}. Nothing is lost if you do not: disk '${disk.name}' stays with prevent_destroy, and attaching it to a temporary VM and running the same copy script copies it later.`,
+    `3. Verify: the serial log shows 'verified: <n> tables, <m> rows, <k> sequences' (no 'mismatch:' line) and '${DISK_UNMOUNTED_LOG}'.`,
+    `4. Disk '${disk.name}' (and its daily snapshots) stays declared and protected on every rung; keep it until you have verified the copy and a Cloud SQL backup exists.`,
+  ];
+  return { title: 'Copy the server-local PostgreSQL into Cloud SQL', instructions: steps.join('\n') };
+}
+
+function retirementSteps(fromConfig: any, toConfig: any): MigrationStep {
+  const vm = one(fromConfig, 'google_compute_instance', 'SingleServer/Instance')?.body ?? {};
+  const disk = one(fromConfig, 'google_compute_disk', 'SingleServer/DataDisk')?.body ?? {};
+  const serverIp = one(toConfig, 'google_compute_address', 'SingleServer/Address');
+  const lbIp = one(toConfig, 'google_compute_global_address', 'StatelessFleet/Address');
+  const rules = byPath(toConfig, 'google_compute_global_forwarding_rule', 'ForwardingRule').filter(r => layerOf(r.body) === 'StatelessFleet');
+  const record = one(toConfig, 'google_dns_record_set', '/AppRecord');
+  const cert = one(toConfig, 'google_compute_managed_ssl_certificate', 'StatelessFleet/Certificate')?.body;
+  const service = one(toConfig, 'google_cloud_run_v2_service', 'StatelessFleet/Service')?.body;
+  const project = vm.project ?? 'PROJECT';
+  const where = `--zone ${vm.zone ?? 'ZONE'} --project ${project}`;
+  const lbName = lbIp?.body.name ?? 'LB_ADDRESS';
+  const serverIpName = serverIp?.body.name ?? 'SERVER_ADDRESS';
+  const region = serverIp?.body.region ?? 'REGION';
+  const healthPath = service?.template?.containers?.[0]?.startup_probe?.http_get?.path ?? '/';
+  const targets = [...rules, ...(record ? [record] : [])].map(r => `-target=${r.address}`).join(' ');
+  const lbLookup = `gcloud compute addresses describe ${lbName} --global --project ${project} --format='value(address)'`;
+  const dns = record
+    ? `4. DNS: that apply has already updated ${record.address} (${record.body.name} in zone '${record.body.managed_zone}') in place from the server's address '${serverIpName}' to the load balancer's '${lbName}' (rrdatas is not ForceNew; one Cloud DNS change swaps the old data for the new).`
+    : `4. DNS: point your domain's A record at the load balancer's address '${lbName}' (${lbIp?.address ?? 'google_compute_global_address'}: ${lbLookup}), replacing the server's static address '${serverIpName}' (region ${region}).`;
+  const steps = [
+    `1. Check the server is ready to retire (after the verified copy): gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep '${DISK_UNMOUNTED_LOG}' must show the line, and gcloud compute ssh ${vm.name} ${where} --tunnel-through-iap --command 'sudo docker ps --format "{{.Names}}" | grep -qE "^(postgres|pg-old)$" && echo "PostgreSQL RUNNING" || echo "PostgreSQL stopped"; mountpoint -q /mnt/disks/pgdata && echo "disk MOUNTED" || echo "disk unmounted"' must print "PostgreSQL stopped" and "disk unmounted". Then detach the data disk cleanly: gcloud compute instances detach-disk ${vm.name} --disk ${disk.name} ${where}. Do not go on while PostgreSQL runs or the disk is mounted.`,
+    `2. Bring up the new entry point while the server still serves: terraform apply ${targets} (Terraform also applies everything those depend on: the Cloud Run fleet, the load balancer, the database settings).`,
+    `3. Check the load balancer answers: curl -fsS "http://$(${lbLookup})${healthPath}" (a new load balancer can take a few minutes to answer).`,
+    dns,
+    cert ? `   The managed certificate '${cert.name}' provisions only once the name resolves to the load balancer (up to about an hour); HTTPS on the load balancer fails until gcloud compute ssl-certificates describe ${cert.name} --global --project ${project} --format='value(managed.status)' says ACTIVE, so wait for it before the next step.` : '',
+    `5. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'} so that clients resolve the load balancer, then terraform apply the whole rung: it removes the VM ${vm.name}, its firewall rules and service account; disk '${disk.name}', its snapshot schedule and the static address '${serverIpName}' stay (prevent_destroy).`,
+    `6. '${serverIpName}' stays reserved and declared on every rung, so no climb frees an address a DNS cache may still hold. It may be released once the name has pointed at '${lbName}' for longer than the old TTL and nothing is served on it: terraform state rm ${serverIp?.address ?? 'google_compute_address.SERVER'}, then gcloud compute addresses delete ${serverIpName} --region ${region} --project ${project} (a later apply reserves a new, unused address under that name).`,
+  ].filter(l => l !== '');
+  return { title: 'Retire the single server and move its traffic to the load balancer', instructions: steps.join('\n') };
+}
+
+/** The prefix of the last line the rebalance script prints after a verified move: the new assignment. */
+const ASSIGNMENT_PREFIX = 'new SHARD_BUCKETS: ';
+
+function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
+  const fromShards = shardCountOf(from);
+  const toShards = shardCountOf(to);
+  const job = one(toConfig, 'google_cloud_run_v2_job', 'ShardedCluster/Rebalance/Job')?.body ?? {};
+  const secret = one(toConfig, 'google_secret_manager_secret', 'SeparatedDatabase/ShardBuckets')?.body ?? {};
+  const project = job.project ?? 'PROJECT';
+  const jobAt = `${job.name ?? 'JOB'} --region ${job.location ?? 'REGION'} --project ${project}`;
+  const services = byPath(toConfig, 'google_cloud_run_v2_service', '/Service')
+    .map(s => s.body)
+    .filter(b => (b.template?.containers?.[0]?.env ?? []).some((e: any) => e.name === 'SHARD_MAP'))
+    .map(b => ({ name: b.name as string, location: b.location as string }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const start = fromShards === 1 ? 'all 256 buckets on shard 0' : `bucket b on shard b mod ${fromShards}`;
+  const publish = `gcloud logging read 'resource.type="cloud_run_job" AND resource.labels.job_name="${job.name}" AND labels."run.googleapis.com/execution_name"="'"$EXECUTION"'" AND textPayload:"${ASSIGNMENT_PREFIX}"' --project ${project} --limit 1 --format 'value(textPayload)' | sed 's/^${ASSIGNMENT_PREFIX}//' | gcloud secrets versions add ${secret.secret_id} --project ${project} --data-file=-`;
+  const roll = services.map(s => `gcloud run services update ${s.name} --region ${s.location} --project ${project} --update-labels scale-ladder-buckets=BATCH`).join('; ');
+  const batches = rebalanceBatches(fromShards, toShards);
+  const lines = [
+    `The swap itself moves no key: terraform apply adds shards ${fromShards}-${toShards - 1} empty, and the bucket assignment (secret '${secret.secret_id}', whose data Terraform ignores) keeps every bucket where it is. Then move the buckets in ${batches.length} verified batch(es), one per new shard. Each batch fences its buckets on the source shard (their writes fail until the new assignment is rolled out), copies their rows, verifies row counts and checksums, and only then prints the new assignment, which you publish.`,
+    `1. Check the starting assignment: gcloud secrets versions access latest --secret ${secret.secret_id} --project ${project} must print ${start} (${JSON.stringify(ShardRouter.balancedAssignment(fromShards)).length} characters of JSON); the job refuses MOVES that do not match the assignment in force. Run one rebalance at a time.`,
+  ];
+  batches.forEach((batch, i) => {
+    const moves = movesArgument(batch);
+    const n = i + 2;
+    lines.push(
+      `${n}. Batch ${i + 1} of ${batches.length} (shard ${batch[0].to}):`,
+      `   a. EXECUTION=$(gcloud run jobs execute ${jobAt} --wait --format='value(metadata.name)' --update-env-vars '^@^ACTION=move@MOVES=${moves}')`,
+      `   b. Publish the assignment its last log line holds (the log can take a few seconds to arrive): ${publish}`,
+      `   c. Roll every service that routes keys onto new instances (they read the secret's latest version when they start): ${roll.replace(/BATCH/g, String(i + 1))}`,
+      `   d. Once only the new revisions serve: gcloud run jobs execute ${jobAt} --wait --update-env-vars ACTION=cleanup (each shard deletes the rows of buckets it no longer holds; the fences stay).`,
+    );
+  });
+  lines.push(`${batches.length + 2}. A failed move undoes itself: nothing is published, its buckets are unfenced and the copies removed, and the app keeps routing as before. If a move succeeded but you decide not to publish its assignment, run the job with ACTION=abort and the same MOVES, then ACTION=cleanup.`);
+  return { title: `Rebalance key buckets onto the new shards (${fromShards} → ${toShards} shards)`, instructions: lines.join('\n') };
+}
+
+/** The steps for the data moves and cut-overs a swap needs, in the order they are run. */
 export function gcpMigrationSteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): MigrationStep[] {
   return requiredMigrations(from, to).map(kind => {
     switch (kind) {
-      case 'SERVER_DATABASE_TO_MANAGED': {
-        const vm = findOne(fromConfig, 'google_compute_instance') ?? {};
-        const disk = findOne(fromConfig, 'google_compute_disk') ?? {};
-        const sql = findOne(toConfig, 'google_sql_database_instance') ?? {};
-        const project = vm.project ?? 'PROJECT';
-        const where = `--zone ${vm.zone ?? 'ZONE'} --project ${project}`;
-        const vmStays = to.spec.server.running;
-        const steps = [
-          `1. terraform apply the ${to.name} rung: Cloud SQL instance '${sql.name ?? 'the new instance'}' comes up on a private IP; the server keeps running and its startup script changes in place.`,
-          vmStays
-            ? `2. Reboot the server so the new startup script runs: gcloud compute instances reset ${vm.name} ${where}. It stops the app, dumps the local PostgreSQL from disk '${disk.name}' (pg_dump, postgres:16), restores it into Cloud SQL over TLS in one transaction, writes MIGRATED-TO-CLOUD-SQL on the disk and starts the app against Cloud SQL. Follow it with: gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep scale-ladder. On failure the app stays stopped and the local data untouched; fix and reset again.`
-            : `2. ${to.name} retires the server, so the copy cannot run on it: swap to 10K first (steps above: apply, then gcloud compute instances reset ${vm.name} ${where}), verify, then swap to ${to.name}. Nothing is lost if you do not: disk '${disk.name}' stays with prevent_destroy, and attaching it to a temporary VM and running the same pg_dump | psql copies it later.`,
-          '3. Verify: compare row counts of your main tables on both sides (psql "host=<DATABASE_HOST> sslmode=require user=app dbname=app").',
-          `4. Disk '${disk.name}' (and its daily snapshots) stays declared and protected on every rung; keep it until you have verified the copy and a Cloud SQL backup exists.`,
-        ];
-        return { title: 'Copy the server-local PostgreSQL into Cloud SQL', instructions: steps.join('\n') };
-      }
-      default:
-        return { title: String(kind), instructions: 'No Google Cloud steps are known for this migration.' };
+      case 'SERVER_DATABASE_TO_MANAGED': return copySteps(from, to, fromConfig, toConfig);
+      case 'SERVER_RETIREMENT': return retirementSteps(fromConfig, toConfig);
+      case 'SHARD_REBALANCE': return rebalanceSteps(from, to, toConfig);
+      default: return { title: String(kind), instructions: 'No Google Cloud steps are known for this migration.' };
     }
   });
 }
 
-/** The upgrade plan for swapping rung `fromTier` for rung `toTier` on Google Cloud. */
-export function planGcp(fromTier: string, toTier: string): UpgradePlan {
-  const from = Tier.fromName(fromTier);
-  const to = Tier.fromName(toTier);
-  const fromConfig = gcpRungConfig(from.name);
-  const toConfig = gcpRungConfig(to.name);
+/** The upgrade plan between two synthesized configurations of rungs `from` and `to`. */
+export function planGcpConfigs(from: Tier, to: Tier, fromConfig: any, toConfig: any): UpgradePlan {
   const changes = diffConfigs(fromConfig, toConfig);
   const migrations = gcpMigrationSteps(from, to, fromConfig, toConfig);
-  return { cloud: 'gcp', from: from.name, to: to.name, changes, migrations, interruptions: [], verdict: verdictOf(changes, migrations) };
+  const interruptions = gcpInterruptions(fromConfig, toConfig, changes);
+  return { cloud: 'gcp', from: from.name, to: to.name, changes, migrations, interruptions, verdict: verdictOf(changes, migrations) };
+}
+
+/** The upgrade plan for swapping rung `fromTier` for rung `toTier` on Google Cloud. */
+export function planGcp(fromTier: string, toTier: string, options: GcpRungOptions = {}): UpgradePlan {
+  const from = Tier.fromName(fromTier);
+  const to = Tier.fromName(toTier);
+  return planGcpConfigs(from, to, gcpRungConfig(from.name, options), gcpRungConfig(to.name, options));
 }

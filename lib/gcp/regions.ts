@@ -2,7 +2,7 @@ import { requireOneOf, ScaleLadderError } from '../core/errors';
 
 /*
  * The Google Cloud regions the library knows, with three zones each and default peer
- * regions. Shipped as data so synth never looks anything up (DESIGN §2.4, §8). Not part
+ * regions. Shipped as data so synth never looks anything up (offline, deterministic). Not part
  * of the jsii API: `GcpRegions` (exported) is the public view.
  */
 

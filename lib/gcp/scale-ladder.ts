@@ -1,3 +1,4 @@
+import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { Construct } from 'constructs';
 import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
@@ -11,11 +12,15 @@ import { QueueWorkers } from './queue-workers';
 import { ReadReplicaSet } from './read-replica-set';
 import { resolveExtraRegions } from './regions';
 import { SeparatedDatabase } from './separated-database';
+import { ShardRebalanceJob } from './shard-rebalance-job';
 import { ShardedCluster } from './sharded-cluster';
 import { SingleServer } from './single-server';
 import { StatelessFleet } from './stateless-fleet';
 import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
 import { Tier } from '../core/tier';
+
+/** TTL of the app's A record: short, so a move of the entry point reaches clients quickly. */
+const APP_RECORD_TTL_SECONDS = 60;
 
 /** What every rung of the Google Cloud ladder takes (everything but the tier). */
 export interface ScaleLadderOptions extends GcpBaseProps {
@@ -37,6 +42,14 @@ export interface ScaleLadderOptions extends GcpBaseProps {
    * @default - HTTP on the server's or load balancer's IP
    */
   readonly domainName?: string;
+  /**
+   * The Cloud DNS managed zone (its name, e.g. `shop-example-com`, in the same project) that holds
+   * `domainName`. The stack then owns the app's A record from the first rung on: the server's
+   * static IP while the server serves, the load balancer's IP from 100K, so the move to the load
+   * balancer is one in-place record update. Give it on every rung or on none.
+   * @default - no record: point `domainName` at the entry point yourself (`scale-ladder plan` says when)
+   */
+  readonly dnsZone?: string;
   /**
    * Further regions, in order of use: the first is the warm standby on 100M and, with the
    * second, active on 1B. Their order fixes their subnets: append, never reorder.
@@ -105,6 +118,10 @@ export class ScaleLadder extends Construct {
   public readonly secretEnvironment: Record<string, string>;
   /** Where users reach the app. */
   public readonly url: string;
+  /** The app's A record in `dnsZone`, when one is given. */
+  public readonly appRecord?: DnsRecordSet;
+  /** The shard rebalance job, from 10M. */
+  public readonly rebalanceJob?: ShardRebalanceJob;
 
   constructor(scope: Construct, id: string, props: ScaleLadderProps) {
     super(scope, id);
@@ -118,6 +135,13 @@ export class ScaleLadder extends Construct {
     const port = requireIntInRange('port', props.port ?? 8080, 1, 65535);
     const healthCheckPath = requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/, "an absolute URL path such as '/healthz'");
     if (props.domainName !== undefined) requireDomain(props.domainName);
+    if (props.dnsZone !== undefined) {
+      requirePattern('dnsZone', props.dnsZone, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+        "the name of a Cloud DNS managed zone (1-63 lowercase letters, digits or dashes, starting with a letter), such as 'shop-example-com'");
+      if (props.domainName === undefined) {
+        throw new ScaleLadderError(`dnsZone needs domainName (the record the stack owns in zone '${props.dnsZone}'), got no domainName`);
+      }
+    }
     requirePattern('image', props.image, /^[a-z0-9][a-z0-9.\-_/:@]*[a-z0-9]$/i, 'a container image reference such as \'us-docker.pkg.dev/cloudrun/container/hello\'');
 
     // Regions: the first `activeRegions - 1` further regions serve traffic, the next ones stand by.
@@ -209,6 +233,10 @@ export class ScaleLadder extends Construct {
     }
     if (this.cdn) env.STATIC_BUCKET = this.cdn.bucket.name;
     if (this.shards) {
+      // The bucket assignment is read from Secret Manager's `latest` version when an instance
+      // starts (cloud.google.com/run/docs/configuring/secrets: secrets in environment variables
+      // are resolved at instance startup), so new instances pick up a published rebalance.
+      secretEnv.SHARD_BUCKETS = this.database!.bucketAssignment.id;
       env.SHARD_COUNT = String(this.shards.shardInstances.length);
       env.SHARD_MAP = geoDns
         ? shardMapJson(this.shards.shardInstances.map((w, i) => ({
@@ -220,6 +248,18 @@ export class ScaleLadder extends Construct {
     if (spec.queue?.eventStream) env.STREAM_NAME = `projects/${project}/topics/${name}-events`;
     this.environment = env;
     this.secretEnvironment = secretEnv;
+    if (this.shards) {
+      this.rebalanceJob = new ShardRebalanceJob(this.shards, 'Rebalance', {
+        ...base,
+        network: this.network,
+        shards: this.shards.shardInstances.length,
+        shardMap: env.SHARD_MAP,
+        bucketAssignmentSecret: this.database!.bucketAssignment.id,
+        passwordSecret: this.credentials.secret.id,
+        databaseUser: this.credentials.username,
+        databaseName: DATABASE_NAME,
+      });
+    }
 
     this.singleServer = new SingleServer(this, 'SingleServer', {
       ...base,
@@ -312,7 +352,21 @@ export class ScaleLadder extends Construct {
       alertEmail: props.alertEmail,
     });
 
+    if (props.dnsZone) {
+      // rrdatas and ttl update in place: google/services/dns/resource_dns_record_set.go marks
+      // neither ForceNew, and resourceDnsRecordSetUpdate replaces the old record data with the
+      // new in one Cloud DNS change.
+      this.appRecord = new DnsRecordSet(this, 'AppRecord', {
+        project,
+        managedZone: props.dnsZone,
+        name: `${props.domainName}.`,
+        type: 'A',
+        ttl: APP_RECORD_TTL_SECONDS,
+        rrdatas: [this.fleet ? this.fleet.address.address : this.singleServer.address.address],
+      });
+    }
+
     this.url = this.fleet ? this.fleet.url
-      : props.domainName ? `https://${props.domainName}` : `http://${this.singleServer.address!.address}`;
+      : props.domainName ? `https://${props.domainName}` : `http://${this.singleServer.address.address}`;
   }
 }

@@ -97,8 +97,12 @@ export class SingleServer extends Construct {
   public readonly snapshotScheduleAttachment: ComputeDiskResourcePolicyAttachment;
   /** The VM, while it runs. */
   public readonly instance?: ComputeInstance;
-  /** The static external IP, while the VM runs. */
-  public readonly address?: ComputeAddress;
+  /**
+   * The static external IP: the app's public entry point while the VM runs. Declared and
+   * protected on every rung, also after the VM retires, so that a climb never releases the
+   * address a DNS record (or a client's cache) may still point at.
+   */
+  public readonly address: ComputeAddress;
   /** The VM's service account, while the VM runs. */
   public readonly serviceAccount?: ServiceAccount;
   /** Firewall rules (IAP SSH, web), while the VM runs. */
@@ -149,15 +153,17 @@ export class SingleServer extends Construct {
       zone,
     });
 
-    if (!running) return;
-
-    const tag = `${name}-server`;
     this.address = new ComputeAddress(this, 'Address', {
       project,
       name: `${name}-server-ip`,
       region,
       networkTier: 'PREMIUM',
+      lifecycle: PROTECT,
     });
+
+    if (!running) return;
+
+    const tag = `${name}-server`;
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
       project,
       accountId: `${name}-server`,

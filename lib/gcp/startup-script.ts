@@ -1,7 +1,12 @@
+import { terraformLiteral } from './common';
+import { COPY_DATABASE_SCRIPT } from '../core/data-moves/copy-database';
+
 /*
  * The single server's startup script (Container-Optimized OS, runs on every boot). Internal:
- * not exported from the package. The text lands in Terraform JSON, so it never contains the
- * sequences Terraform would interpolate (`${`, `%{`): shell variables are written `$NAME`.
+ * not exported from the package. The text lands in Terraform JSON, so its own lines never
+ * contain the sequences Terraform would interpolate (`${`, `%{`): shell variables are written
+ * `$NAME`. The shipped copy script is embedded escaped (`terraformLiteral`), so the server
+ * runs exactly `COPY_DATABASE_SCRIPT`.
  */
 
 export interface StartupScriptOptions {
@@ -18,6 +23,12 @@ export interface StartupScriptOptions {
 export const SERVER_POSTGRES_IMAGE = 'postgres:16';
 /** The file on the data disk that records the one-time copy into the managed database. */
 export const MIGRATED_MARKER = 'MIGRATED-TO-CLOUD-SQL';
+/** Where the startup script writes the copy script on the server. */
+export const SERVER_COPY_SCRIPT_PATH = '/var/lib/scale-ladder/copy-database.sh';
+/** The heredoc delimiter around the embedded copy script. */
+export const COPY_SCRIPT_DELIMITER = 'SCALE_LADDER_COPY_DATABASE';
+/** What the startup script logs once the data disk is unmounted after the verified copy. */
+export const DISK_UNMOUNTED_LOG = 'scale-ladder: data disk unmounted';
 
 function sorted(record: Record<string, string>): Array<[string, string]> {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
@@ -57,22 +68,47 @@ export function serverStartupScript(o: StartupScriptOptions): string {
       `docker run -d --name postgres --restart always -p 127.0.0.1:5432:5432 -v "$MNT":/var/lib/postgresql/data -e PGDATA=/var/lib/postgresql/data/pgdata -e POSTGRES_USER=app -e POSTGRES_DB=app -e POSTGRES_PASSWORD="$DB_PASSWORD" ${SERVER_POSTGRES_IMAGE}`,
     );
   } else {
+    if (COPY_DATABASE_SCRIPT.split('\n').includes(COPY_SCRIPT_DELIMITER)) {
+      throw new Error(`the copy script contains the heredoc delimiter ${COPY_SCRIPT_DELIMITER}`);
+    }
+    // The copy runs the shipped script in the postgres image against the old data directory
+    // (a throw-away PostgreSQL on 127.0.0.1:5433) and Cloud SQL; it verifies every table's
+    // row count and checksum, and only then runs ON_VERIFIED, which writes the marker.
+    const copyEnv = [
+      'SOURCE_HOST=127.0.0.1', 'SOURCE_PORT=5433', 'SOURCE_USER=app', 'SOURCE_DB=app', 'SOURCE_SSLMODE=disable',
+      'TARGET_HOST="$TARGET"', 'TARGET_PORT=5432', 'TARGET_USER=app', 'TARGET_DB=app', 'TARGET_SSLMODE=require',
+      'SOURCE_PASSWORD="$DB_PASSWORD"', 'TARGET_PASSWORD="$DB_PASSWORD"',
+      `ON_VERIFIED="date -u +%Y-%m-%dT%H:%M:%SZ > /pgdisk/${MIGRATED_MARKER}"`,
+    ].map(e => `-e ${e}`).join(' ');
     lines.push(
-      '# The database moved to Cloud SQL. Copy the server-local database across once (the disk keeps it).',
+      '# The database moved to Cloud SQL. Copy the server-local database across once, verified table by table (the disk keeps it).',
       'docker rm -f postgres >/dev/null 2>&1 || true',
       `if [ -d "$MNT/pgdata" ] && [ ! -f "$MNT/${MIGRATED_MARKER}" ]; then`,
       '  log "copying the local database into Cloud SQL"',
       '  docker rm -f app >/dev/null 2>&1 || true',
       '  TARGET=$(grep ^DATABASE_HOST= "$ENV_FILE" | cut -d= -f2-)',
-      `  docker run -d --name pg-old -v "$MNT":/var/lib/postgresql/data -e PGDATA=/var/lib/postgresql/data/pgdata ${SERVER_POSTGRES_IMAGE}`,
+      `  cat > ${SERVER_COPY_SCRIPT_PATH} <<'${COPY_SCRIPT_DELIMITER}'`,
+      terraformLiteral(COPY_DATABASE_SCRIPT).replace(/\n$/, ''),
+      COPY_SCRIPT_DELIMITER,
+      '  docker rm -f pg-old >/dev/null 2>&1 || true',
+      `  docker run -d --name pg-old -p 127.0.0.1:5433:5432 -v "$MNT":/var/lib/postgresql/data -e PGDATA=/var/lib/postgresql/data/pgdata ${SERVER_POSTGRES_IMAGE}`,
       '  until docker exec pg-old pg_isready -U app >/dev/null 2>&1; do sleep 2; done',
-      `  if docker exec pg-old pg_dump -U app --no-owner --no-privileges app | docker run --rm -i -e PGPASSWORD="$DB_PASSWORD" ${SERVER_POSTGRES_IMAGE} psql "host=$TARGET port=5432 user=app dbname=app sslmode=require" -v ON_ERROR_STOP=1 --single-transaction; then`,
-      `    date -u +%Y-%m-%dT%H:%M:%SZ > "$MNT/${MIGRATED_MARKER}"`,
-      '    log "copy complete; the disk keeps the old data until you delete it"',
-      '  else',
-      '    docker rm -f pg-old; log "copy FAILED: the app stays stopped; fix and reboot to retry"; exit 1',
+      '  set +e',
+      `  docker run --rm --network host -v ${SERVER_COPY_SCRIPT_PATH}:/copy-database.sh:ro -v "$MNT":/pgdisk ${copyEnv} ${SERVER_POSTGRES_IMAGE} bash /copy-database.sh`,
+      '  COPIED=$?',
+      '  set -e',
+      '  docker rm -f pg-old >/dev/null 2>&1 || true',
+      `  if [ "$COPIED" != 0 ] || [ ! -f "$MNT/${MIGRATED_MARKER}" ]; then`,
+      '    log "copy FAILED (copy-database exit $COPIED, lines above): the app stays stopped and the local data untouched; exit 3 means Cloud SQL already holds tables. Fix and reboot to retry"',
+      '    exit 1',
       '  fi',
-      '  docker rm -f pg-old',
+      '  log "copy verified; the disk keeps the old data until you delete it"',
+      'fi',
+      '# PostgreSQL no longer runs here: unmount the data disk so the server can retire and the disk detach cleanly.',
+      `if [ -f "$MNT/${MIGRATED_MARKER}" ]; then`,
+      `  MIGRATED_AT=$(cat "$MNT/${MIGRATED_MARKER}")`,
+      '  sync',
+      `  if umount "$MNT"; then echo "${DISK_UNMOUNTED_LOG} (copy verified $MIGRATED_AT)"; else log "the data disk is busy and stays mounted: find what holds it (fuser -m $MNT) before the server retires"; fi`,
       'fi',
     );
   }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { ScaleLadder } from './scale-ladder';
+import { ScaleLadder, ScaleLadderOptions } from './scale-ladder';
 import { Tier } from '../core/tier';
 
 /*
@@ -35,8 +35,11 @@ export interface GcpSynthResult {
   readonly stacks: GcpStackSummary[];
 }
 
+/** Options a rung may be synthesized with besides the defaults (tests and the planner's examples). */
+export type GcpRungOptions = Partial<Pick<ScaleLadderOptions, 'domainName' | 'dnsZone' | 'alertEmail'>>;
+
 /** Builds the one stack of a rung into `app` (same ids for every rung). */
-export function buildGcpRung(app: App, tier: Tier): TerraformStack {
+export function buildGcpRung(app: App, tier: Tier, options: GcpRungOptions = {}): TerraformStack {
   const stack = new TerraformStack(app, GCP_STACK_NAME);
   // A relative state path keeps the output the same wherever it is synthesized.
   new LocalBackend(stack, { path: 'terraform.tfstate' });
@@ -47,6 +50,7 @@ export function buildGcpRung(app: App, tier: Tier): TerraformStack {
     region: GCP_DEFAULT_REGION,
     image: GCP_DEFAULT_IMAGE,
     port: 8080,
+    ...options,
   });
   return stack;
 }
@@ -73,11 +77,11 @@ export function layerOf(body: any): string {
 }
 
 /** Synthesizes rung `tierName` (1K … 1B) to `outdir` (cdktf's `stacks/<name>/cdk.tf.json`). */
-export function synthGcpRung(tierName: string, outdir: string): GcpSynthResult {
+export function synthGcpRung(tierName: string, outdir: string, options: GcpRungOptions = {}): GcpSynthResult {
   const tier = Tier.fromName(tierName);
   fs.mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, stackTraces: false });
-  buildGcpRung(app, tier);
+  buildGcpRung(app, tier, options);
   app.synth();
   const stacks: GcpStackSummary[] = [];
   const stacksDir = path.join(outdir, 'stacks');
@@ -92,17 +96,18 @@ export function synthGcpRung(tierName: string, outdir: string): GcpSynthResult {
 
 const cache = new Map<string, any>();
 
-/** The parsed `cdk.tf.json` of a rung (synthesized once per process into a temporary directory). */
-export function gcpRungConfig(tierName: string): any {
+/** The parsed `cdk.tf.json` of a rung (synthesized once per process and options into a temporary directory). */
+export function gcpRungConfig(tierName: string, options: GcpRungOptions = {}): any {
   const tier = Tier.fromName(tierName);
-  if (!cache.has(tier.name)) {
+  const key = JSON.stringify([tier.name, Object.entries(options).sort(([a], [b]) => a.localeCompare(b))]);
+  if (!cache.has(key)) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-ladder-gcp-'));
     try {
-      const result = synthGcpRung(tier.name, outdir);
-      cache.set(tier.name, JSON.parse(fs.readFileSync(result.stacks[0].file, 'utf8')));
+      const result = synthGcpRung(tier.name, outdir, options);
+      cache.set(key, JSON.parse(fs.readFileSync(result.stacks[0].file, 'utf8')));
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
   }
-  return cache.get(tier.name);
+  return cache.get(key);
 }

@@ -94,6 +94,19 @@ describe('bad input fails at synth with the prop, the value and what is allowed'
       'port must be an integer 1-65535, got 70000');
   });
 
+  test('a DNS zone name Cloud DNS cannot have, or a zone without a domain', () => {
+    expectError(scope => new gcp.Tier1K(scope, 'App', { ...BASE, image: IMAGE, domainName: 'shop.example.com', dnsZone: 'Shop_Zone' }),
+      "dnsZone must be the name of a Cloud DNS managed zone (1-63 lowercase letters, digits or dashes, starting with a letter), such as 'shop-example-com', got 'Shop_Zone'");
+    expectError(scope => new gcp.Tier100K(scope, 'App', { ...BASE, image: IMAGE, dnsZone: 'shop-example-com' }),
+      "dnsZone needs domainName (the record the stack owns in zone 'shop-example-com'), got no domainName");
+  });
+
+  test('a rebalance job needs at least two shards', () => {
+    expectError(scope => new gcp.ShardRebalanceJob(scope, 'Job', {
+      ...BASE, network: new gcp.Network(scope, 'Net', BASE), shards: 1, shardMap: '[]', bucketAssignmentSecret: 's', passwordSecret: 'p',
+    }), 'shards must be an integer 2-256, got 1');
+  });
+
   test('a bad input never produces a template (the throw happens during construction)', () => {
     expect(() => new gcp.Tier1K(undefined as any, 'App', { ...BASE, region: 'nowhere', image: IMAGE })).toThrow(/^region must be one of/);
   });

@@ -9,6 +9,9 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { Testing } from 'cdktf';
 import { find, rung } from './support';
 import { gcp, Tier } from '../../lib';
+import { COPY_DATABASE_SCRIPT } from '../../lib/core/data-moves/copy-database';
+import { fromTerraformLiteral } from '../../lib/gcp/common';
+import { COPY_SCRIPT_DELIMITER, DISK_UNMOUNTED_LOG, SERVER_COPY_SCRIPT_PATH } from '../../lib/gcp/startup-script';
 
 Testing.setupJest();
 
@@ -44,6 +47,30 @@ describe('SingleServer (1K)', () => {
     expect(script).not.toContain('%{');
     const interpolations = [...script.matchAll(/\$\{([^}]*)\}/g)].map(m => m[1]);
     expect(interpolations).toEqual(['google_secret_manager_secret.App_Credentials_Secret_19C56903.id']);
+  });
+  test('10K: the server runs the shipped copy script itself (the same text the data-move tests run), marks the disk only after a verified copy, then unmounts it', () => {
+    const script: string = find(rung('10K'), 'google_compute_instance', 'SingleServer/Instance').metadata['startup-script'];
+    const start = script.indexOf(`cat > ${SERVER_COPY_SCRIPT_PATH} <<'${COPY_SCRIPT_DELIMITER}'\n`);
+    const end = script.indexOf(`\n${COPY_SCRIPT_DELIMITER}\n`, start);
+    expect(start).toBeGreaterThan(0);
+    const embedded = script.slice(script.indexOf('\n', start) + 1, end + 1);
+    expect(fromTerraformLiteral(embedded)).toBe(COPY_DATABASE_SCRIPT);
+    // Outside the escaped script the only interpolations are the library's own references.
+    const own = script.slice(0, start) + script.slice(end);
+    expect([...new Set([...own.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map(m => m[1]))]).toEqual([
+      'google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09.private_ip_address',
+      'google_secret_manager_secret.App_Credentials_Secret_19C56903.id',
+    ]);
+    expect([...embedded.matchAll(/(?<!\$)\$\{/g)]).toEqual([]);
+    expect(embedded).not.toMatch(/(?<!%)%\{/);
+    const run = script.split('\n').find(l => l.includes('bash /copy-database.sh'))!;
+    expect(run).toContain('-e SOURCE_HOST=127.0.0.1 -e SOURCE_PORT=5433');
+    expect(run).toContain('-e TARGET_HOST="$TARGET"');
+    expect(run).toContain('-e TARGET_SSLMODE=require');
+    expect(run).toContain('-e ON_VERIFIED="date -u +%Y-%m-%dT%H:%M:%SZ > /pgdisk/MIGRATED-TO-CLOUD-SQL"');
+    expect(script.indexOf('umount "$MNT"')).toBeGreaterThan(script.indexOf('bash /copy-database.sh'));
+    expect(script).toContain(DISK_UNMOUNTED_LOG);
+    expect(script).not.toMatch(/docker run -d --name postgres --restart always/);
   });
   test('the VM retires at 100K but its disk and snapshot schedule stay', () => {
     expect(rung('100K').resource.google_compute_instance).toBeUndefined();

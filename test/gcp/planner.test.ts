@@ -1,29 +1,71 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { rung } from './support';
-import { diffConfigs, flatten, forcesReplacement, planGcp } from '../../lib/gcp/planner';
+import { Tier } from '../../lib';
+import { verdictOf } from '../../lib/core/upgrade-plan';
+import { diffConfigs, flatten, forcesReplacement, gcpInterruptions, inPlaceUpdate, planGcp, planGcpConfigs, replacementCause } from '../../lib/gcp/planner';
 
 const clone = (x: any) => JSON.parse(JSON.stringify(x));
 
 describe('planner', () => {
   test('identical rungs give an empty SAFE plan', () => {
     const plan = planGcp('1M', '1M');
-    expect(plan).toEqual({ cloud: 'gcp', from: '1M', to: '1M', changes: [], migrations: [], verdict: 'SAFE' });
+    expect(plan).toEqual({ cloud: 'gcp', from: '1M', to: '1M', changes: [], migrations: [], interruptions: [], verdict: 'SAFE' });
   });
 
-  test('a changed replacement-forcing attribute of a stateful resource is a REPLACE and UNSAFE', () => {
+  const DB = 'App_SeparatedDatabase_Instance_F3EE4B09';
+
+  test('a changed ForceNew attribute of a stateful resource is a REPLACE and UNSAFE', () => {
     const before = rung('10K');
     const after = clone(before);
-    after.resource.google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09.database_version = 'POSTGRES_17';
+    after.resource.google_sql_database_instance[DB].settings.disk_type = 'PD_HDD';
     const changes = diffConfigs(before, after);
     expect(changes).toEqual([{
-      id: 'google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09',
+      id: `google_sql_database_instance.${DB}`,
       type: 'google_sql_database_instance',
       layer: 'SeparatedDatabase',
       action: 'REPLACE',
       stateful: true,
-      properties: ['database_version'],
+      properties: ['settings.disk_type (ForceNew: replaces)'],
     }]);
+    expect(verdictOf(changes, [])).toBe('UNSAFE');
+  });
+
+  test('a changed attribute of a stateful resource that the cited table does not know to update in place is a REPLACE and UNSAFE, named', () => {
+    const before = rung('10K');
+    const after = clone(before);
+    // database_version is not ForceNew at v6.50.0 (the provider upgrades in place), but the
+    // table does not list it: unknown counts as a replacement.
+    after.resource.google_sql_database_instance[DB].database_version = 'POSTGRES_17';
+    after.resource.google_sql_database_instance[DB].settings.edition = 'ENTERPRISE_PLUS';
+    const changes = diffConfigs(before, after);
+    expect(changes.map(c => [c.action, c.properties])).toEqual([['REPLACE', [
+      'database_version (no cited in-place update: counted as a replacement)',
+      'settings.edition (no cited in-place update: counted as a replacement)',
+    ]]]);
+    expect(verdictOf(changes, [])).toBe('UNSAFE');
+    const plan = planGcpConfigs(Tier.USERS_10K, Tier.USERS_10K, before, after);
+    expect(plan.verdict).toBe('UNSAFE');
+    expect(replacementCause('google_sql_database_instance', 'settings.edition')).toBe('no cited in-place update: counted as a replacement');
+    // The same attribute on a type that holds no data follows the ForceNew list only.
+    expect(replacementCause('google_compute_backend_service', 'enable_cdn')).toBeUndefined();
+  });
+
+  test('a cited in-place change of a stateful resource is an UPDATE, and one that restarts it is an interruption', () => {
+    const before = rung('10K');
+    const after = clone(before);
+    after.resource.google_sql_database_instance[DB].settings.tier = 'db-custom-2-7680';
+    after.resource.google_sql_database_instance[DB].settings.backup_configuration.backup_retention_settings.retained_backups = 9;
+    const changes = diffConfigs(before, after);
+    expect(changes.map(c => [c.action, c.properties])).toEqual([['UPDATE', [
+      'settings.backup_configuration.backup_retention_settings.retained_backups', 'settings.tier',
+    ]]]);
+    expect(verdictOf(changes, [])).toBe('SAFE');
+    const [restart, ...rest] = gcpInterruptions(before, after, changes);
+    expect(rest).toEqual([]);
+    expect(restart).toMatchObject({ id: `google_sql_database_instance.${DB}`, what: "Cloud SQL instance 'app-db' restarts to apply settings.tier db-custom-1-3840 → db-custom-2-7680" });
+    expect(restart.source).toContain('cloud.google.com/sql/docs/postgres/edit-instance');
+    expect(inPlaceUpdate('google_sql_database_instance', 'settings.backup_configuration.backup_retention_settings.retained_backups')?.interruption).toBeUndefined();
   });
 
   test('an in-place property change is an UPDATE; lifecycle and metadata changes are not changes', () => {
@@ -46,8 +88,13 @@ describe('planner', () => {
   });
 
   test('nested replacement-forcing paths match below their entry only', () => {
-    expect(forcesReplacement('google_compute_resource_policy', 'snapshot_schedule_policy.retention_policy.max_retention_days')).toBe(true);
+    // resource policies update their snapshot schedule in place at v6.50.0
+    expect(forcesReplacement('google_compute_resource_policy', 'snapshot_schedule_policy.retention_policy.max_retention_days')).toBe(false);
     expect(forcesReplacement('google_compute_instance', 'boot_disk.initialize_params.image')).toBe(true);
+    expect(forcesReplacement('google_compute_instance', 'scheduling[0].preemptible')).toBe(true);
+    expect(forcesReplacement('google_compute_instance', 'scheduling.automatic_restart')).toBe(false);
+    expect(forcesReplacement('google_dns_record_set', 'rrdatas')).toBe(false);
+    expect(forcesReplacement('google_dns_record_set', 'managed_zone')).toBe(true);
     expect(forcesReplacement('google_compute_instance', 'metadata.startup-script')).toBe(false);
     expect(forcesReplacement('google_compute_instance', 'network_interface[0].subnetwork')).toBe(true);
     expect(forcesReplacement('google_sql_database_instance', 'settings.tier')).toBe(false);

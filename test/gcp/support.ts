@@ -1,14 +1,14 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { gcpRungConfig } from '../../lib/gcp/synth-rung';
+import { gcpRungConfig, GcpRungOptions } from '../../lib/gcp/synth-rung';
 
 /** Rung names, smallest first. */
 export const RUNGS = ['1K', '10K', '100K', '1M', '10M', '100M', '1B'];
 
-/** The parsed cdk.tf.json of a rung, synthesized once per test file (cached per process). */
-export function rung(name: string): any {
-  return gcpRungConfig(name);
+/** The parsed cdk.tf.json of a rung, synthesized once per test file (cached per process and options). */
+export function rung(name: string, options: GcpRungOptions = {}): any {
+  return gcpRungConfig(name, options);
 }
 
 /** Every resource of a config as [type, address-name, body]. */

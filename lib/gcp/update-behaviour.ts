@@ -1,0 +1,234 @@
+/*
+ * What Terraform does when an attribute of a Google Cloud resource changes, for the types the
+ * library uses, read from terraform-provider-google at tag v6.50.0 (the provider behind
+ * @cdktf/provider-google 16.12) and terraform-provider-random. Internal: the GCP planner and
+ * the ladder tests use it.
+ *
+ * Two tables:
+ * - FORCE_NEW: attributes the provider marks ForceNew (or forces new in its CustomizeDiff,
+ *   conditionally; those are listed too, which only errs towards "replace"). An attribute path
+ *   matches an entry or lies below it; a list-level ForceNew (e.g. compute_instance's
+ *   network_interface, which forces new when the number of interfaces changes) is kept whole.
+ * - IN_PLACE: for the types that hold data (STATEFUL_TYPES), the only attributes known to update
+ *   in place, each with where that is said and whether the cloud interrupts the resource to
+ *   apply it. Any other changed attribute of a stateful resource counts as a replacement.
+ */
+
+const PROVIDER = 'terraform-provider-google v6.50.0';
+
+/** The provider file each type's ForceNew list was read from. */
+export const FORCE_NEW_SOURCE: Readonly<Record<string, string>> = {
+  google_sql_database_instance: 'google/services/sql/resource_sql_database_instance.go',
+  google_sql_database: 'google/services/sql/resource_sql_database.go',
+  google_sql_user: 'google/services/sql/resource_sql_user.go',
+  google_compute_disk: 'google/services/compute/resource_compute_disk.go',
+  google_compute_resource_policy: 'google/services/compute/resource_compute_resource_policy.go',
+  google_compute_disk_resource_policy_attachment: 'google/services/compute/resource_compute_disk_resource_policy_attachment.go',
+  google_compute_instance: 'google/services/compute/resource_compute_instance.go',
+  google_compute_address: 'google/services/compute/resource_compute_address.go',
+  google_compute_global_address: 'google/services/compute/resource_compute_global_address.go',
+  google_compute_network: 'google/services/compute/resource_compute_network.go',
+  google_compute_subnetwork: 'google/services/compute/resource_compute_subnetwork.go',
+  google_compute_firewall: 'google/services/compute/resource_compute_firewall.go',
+  google_service_networking_connection: 'google/services/servicenetworking/resource_service_networking_connection.go',
+  google_storage_bucket: 'google/services/storage/resource_storage_bucket.go',
+  google_redis_instance: 'google/services/redis/resource_redis_instance.go',
+  google_pubsub_topic: 'google/services/pubsub/resource_pubsub_topic.go',
+  google_pubsub_subscription: 'google/services/pubsub/resource_pubsub_subscription.go',
+  google_secret_manager_secret: 'google/services/secretmanager/resource_secret_manager_secret.go',
+  google_secret_manager_secret_version: 'google/services/secretmanager/resource_secret_manager_secret_version.go',
+  random_password: 'terraform-provider-random internal/provider/resource_password.go (every argument has a RequiresReplace plan modifier)',
+  google_service_account: 'google/services/resourcemanager/resource_google_service_account.go',
+  google_cloud_run_v2_service: 'google/services/cloudrunv2/resource_cloud_run_v2_service.go',
+  google_cloud_run_v2_job: 'google/services/cloudrunv2/resource_cloud_run_v2_job.go',
+  google_compute_region_network_endpoint_group: 'google/services/compute/resource_compute_region_network_endpoint_group.go',
+  google_compute_backend_service: 'google/services/compute/resource_compute_backend_service.go',
+  google_compute_backend_bucket: 'google/services/compute/resource_compute_backend_bucket.go',
+  google_compute_url_map: 'google/services/compute/resource_compute_url_map.go',
+  google_compute_target_http_proxy: 'google/services/compute/resource_compute_target_http_proxy.go',
+  google_compute_target_https_proxy: 'google/services/compute/resource_compute_target_https_proxy.go',
+  google_compute_managed_ssl_certificate: 'google/services/compute/resource_compute_managed_ssl_certificate.go',
+  google_compute_ssl_policy: 'google/services/compute/resource_compute_ssl_policy.go',
+  google_compute_global_forwarding_rule: 'google/services/compute/resource_compute_global_forwarding_rule.go',
+  google_compute_security_policy: 'google/services/compute/resource_compute_security_policy.go',
+  google_dns_managed_zone: 'google/services/dns/resource_dns_managed_zone.go',
+  google_dns_record_set: 'google/services/dns/resource_dns_record_set.go',
+  google_monitoring_custom_service: 'google/services/monitoring/resource_monitoring_custom_service.go',
+  google_monitoring_slo: 'google/services/monitoring/resource_monitoring_slo.go',
+  google_monitoring_dashboard: 'google/services/monitoring/resource_monitoring_dashboard.go',
+  google_monitoring_alert_policy: 'google/services/monitoring/resource_monitoring_alert_policy.go',
+  google_monitoring_notification_channel: 'google/services/monitoring/resource_monitoring_notification_channel.go',
+  google_logging_project_bucket_config: 'google/services/logging/resource_logging_project_bucket_config.go',
+};
+
+/**
+ * `*_iam_member`: member, role and condition (google/tpgiamresource/resource_iam_member.go) plus
+ * the parent's identity (google/services/<service>/iam_<resource>.go: secret_id, topic,
+ * subscription, bucket, name + location, service_account_id, project).
+ */
+export const IAM_FORCE_NEW: readonly string[] = ['member', 'role', 'condition', 'project', 'secret_id', 'topic', 'subscription', 'name', 'location', 'bucket', 'service_account_id'];
+
+/** For a type missing from FORCE_NEW: the identity attributes every Google resource has. */
+export const COMMON_FORCE_NEW: readonly string[] = ['name', 'project', 'region', 'location', 'zone'];
+
+/** ForceNew attributes per type (files in FORCE_NEW_SOURCE). */
+export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
+  // Conditional: settings.disk_size (only a shrink), master_instance_name (unless a switchover),
+  // replica_configuration.cascadable_replica, settings.ip_configuration.private_network (set → unset).
+  // database_version is not ForceNew at v6.50.0 (the provider patches a major version upgrade in
+  // place); it is not in IN_PLACE either, so the planner still counts its change as a replacement.
+  google_sql_database_instance: ['name', 'project', 'region', 'encryption_key_name', 'replica_configuration', 'settings.collation', 'settings.disk_type',
+    'settings.disk_size', 'master_instance_name', 'settings.ip_configuration.private_network'],
+  google_sql_database: ['name', 'project', 'instance'],
+  google_sql_user: ['name', 'project', 'instance', 'host', 'type'],
+  // Conditional: size (only a shrink), provisioned_iops (on a non-hyperdisk type).
+  google_compute_disk: ['name', 'project', 'zone', 'type', 'image', 'snapshot', 'source_disk', 'source_storage_object', 'source_instant_snapshot', 'storage_pool',
+    'physical_block_size_bytes', 'disk_encryption_key', 'source_image_encryption_key', 'source_snapshot_encryption_key', 'architecture', 'async_primary_disk',
+    'description', 'enable_confidential_compute', 'guest_os_features', 'licenses', 'params', 'size', 'provisioned_iops'],
+  google_compute_resource_policy: ['name', 'project', 'region', 'group_placement_policy.gpu_topology', 'disk_consistency_group_policy.enabled', 'workload_policy'],
+  google_compute_disk_resource_policy_attachment: ['name', 'project', 'disk', 'zone'],
+  // Conditional: metadata_startup_script (a graceful switch), network_interface.network_ip.
+  google_compute_instance: ['name', 'project', 'zone', 'boot_disk', 'network_interface', 'scratch_disk', 'hostname', 'guest_accelerator', 'confidential_instance_config',
+    'reservation_affinity', 'params', 'instance_encryption_key', 'key_revocation_action_type', 'network_performance_config', 'advanced_machine_features.enable_uefi_networking',
+    'attached_disk.force_attach', 'scheduling.preemptible', 'scheduling.provisioning_model', 'scheduling.local_ssd_recovery_timeout', 'scheduling.max_run_duration',
+    'scheduling.on_instance_stop_action', 'scheduling.termination_time', 'metadata_startup_script'],
+  google_compute_address: ['name', 'project', 'region', 'address', 'address_type', 'description', 'ip_version', 'ipv6_endpoint_type', 'network', 'network_tier',
+    'prefix_length', 'purpose', 'subnetwork'],
+  google_compute_global_address: ['name', 'project', 'address', 'address_type', 'description', 'ip_version', 'network', 'prefix_length', 'purpose'],
+  google_compute_network: ['name', 'project', 'auto_create_subnetworks', 'description', 'enable_ula_internal_ipv6', 'internal_ipv6_range', 'network_profile', 'params'],
+  // Conditional: ip_cidr_range (only a shrink).
+  google_compute_subnetwork: ['name', 'project', 'region', 'network', 'description', 'enable_flow_logs', 'external_ipv6_prefix', 'ip_collection', 'params',
+    'reserved_internal_range', 'ip_cidr_range'],
+  google_compute_firewall: ['name', 'project', 'direction', 'params'],
+  google_service_networking_connection: ['network', 'service'],
+  // Conditional: retention_policy.is_locked (once locked).
+  google_storage_bucket: ['name', 'project', 'location', 'custom_placement_config.data_locations', 'enable_object_retention', 'hierarchical_namespace', 'retention_policy.is_locked'],
+  // Conditional: redis_version (only a downgrade).
+  google_redis_instance: ['name', 'project', 'region', 'tier', 'location_id', 'alternative_location_id', 'authorized_network', 'connect_mode', 'reserved_ip_range',
+    'transit_encryption_mode', 'customer_managed_key', 'redis_version'],
+  google_pubsub_topic: ['name', 'project'],
+  google_pubsub_subscription: ['name', 'project', 'topic', 'enable_message_ordering', 'filter'],
+  google_secret_manager_secret: ['secret_id', 'project', 'replication', 'tags'],
+  google_secret_manager_secret_version: ['secret', 'secret_data', 'is_secret_data_base64', 'secret_data_wo_version'],
+  random_password: ['length', 'special', 'upper', 'lower', 'numeric', 'number', 'override_special', 'min_lower', 'min_upper', 'min_numeric', 'min_special', 'keepers'],
+  google_service_account: ['account_id', 'project'],
+  google_cloud_run_v2_service: ['name', 'project', 'location'],
+  google_cloud_run_v2_job: ['name', 'project', 'location'],
+  google_compute_region_network_endpoint_group: ['name', 'project', 'region', 'network_endpoint_type', 'cloud_run', 'cloud_function', 'app_engine', 'network', 'subnetwork',
+    'description', 'psc_data', 'psc_target_service'],
+  google_compute_backend_service: ['name', 'project'],
+  google_compute_backend_bucket: ['name', 'project'],
+  google_compute_url_map: ['name', 'project'],
+  google_compute_target_http_proxy: ['name', 'project', 'description', 'http_keep_alive_timeout_sec', 'proxy_bind'],
+  google_compute_target_https_proxy: ['name', 'project', 'description', 'http_keep_alive_timeout_sec', 'proxy_bind', 'tls_early_data'],
+  google_compute_managed_ssl_certificate: ['name', 'project', 'managed', 'type', 'description'],
+  google_compute_ssl_policy: ['name', 'project', 'description'],
+  google_compute_global_forwarding_rule: ['name', 'project', 'ip_address', 'ip_protocol', 'port_range', 'ip_version', 'network', 'subnetwork', 'network_tier', 'description',
+    'metadata_filters', 'no_automate_dns_zone', 'service_directory_registrations', 'source_ip_ranges'],
+  google_compute_security_policy: ['name', 'project', 'type'],
+  google_dns_managed_zone: ['name', 'project', 'dns_name', 'visibility'],
+  // type, ttl and rrdatas are not ForceNew: resourceDnsRecordSetUpdate swaps the old record for
+  // the new one in one Cloud DNS change.
+  google_dns_record_set: ['name', 'project', 'managed_zone', 'routing_policy.health_check'],
+  google_monitoring_custom_service: ['service_id', 'project'],
+  google_monitoring_slo: ['slo_id', 'service', 'project'],
+  google_monitoring_dashboard: ['project'],
+  google_monitoring_alert_policy: ['project'],
+  google_monitoring_notification_channel: ['project'],
+  google_logging_project_bucket_config: ['project', 'location', 'bucket_id'],
+};
+
+/** How the cloud interrupts a resource to apply an in-place change. */
+export interface InterruptionBehaviour {
+  /** What happens, e.g. "restarts". */
+  readonly what: string;
+  /** The expected downtime, in words. */
+  readonly downtime: string;
+  /** Google's page that says so. */
+  readonly source: string;
+}
+
+/** An attribute of a stateful type known to update in place. */
+export interface InPlaceUpdate {
+  /** The attribute path (objects joined with `.`, no list positions); a changed path matches it or lies below it. */
+  readonly path: string;
+  /** Where the provider updates it in place. */
+  readonly source: string;
+  /** Set when applying it interrupts the resource. */
+  readonly interruption?: InterruptionBehaviour;
+}
+
+const SQL_FILE = `${PROVIDER} google/services/sql/resource_sql_database_instance.go`;
+const SQL_RESTART_DOWNTIME = 'a few minutes (the instance refuses connections while it restarts; Google gives no fixed figure for Cloud SQL Enterprise edition)';
+const SQL_RESTART: InterruptionBehaviour = {
+  what: 'restarts',
+  downtime: SQL_RESTART_DOWNTIME,
+  source: 'cloud.google.com/sql/docs/postgres/edit-instance (a change that needs a restart restarts the instance) and cloud.google.com/sql/docs/postgres/instance-settings (the machine type is one)',
+};
+const SQL_HA_RESTART: InterruptionBehaviour = {
+  what: 'restarts',
+  downtime: SQL_RESTART_DOWNTIME,
+  source: 'cloud.google.com/sql/docs/postgres/configure-ha ("Configure an existing instance for high availability": the instance restarts)',
+};
+
+/**
+ * The attributes of each stateful type known to update in place. Everything a climb changes on a
+ * data-bearing resource is here (test/gcp/ladder.test.ts checks it over all 21 pairs).
+ */
+export const IN_PLACE: Readonly<Record<string, readonly InPlaceUpdate[]>> = {
+  google_sql_database_instance: [
+    // settings.tier is Required and not ForceNew; resourceSqlDatabaseInstanceUpdate sends the
+    // whole settings block in one Instances.Patch.
+    { path: 'settings.tier', source: SQL_FILE, interruption: SQL_RESTART },
+    // settings.availability_type: not ForceNew, sent in the same settings patch.
+    { path: 'settings.availability_type', source: SQL_FILE, interruption: SQL_HA_RESTART },
+    // Backup settings: not ForceNew, same patch; Cloud SQL applies them without a restart.
+    { path: 'settings.backup_configuration.backup_retention_settings.retained_backups', source: SQL_FILE },
+  ],
+  google_redis_instance: [
+    // memory_size_gb: not ForceNew; resourceRedisInstanceUpdate adds memorySizeGb to the update mask.
+    {
+      path: 'memory_size_gb',
+      source: `${PROVIDER} google/services/redis/resource_redis_instance.go`,
+      interruption: {
+        what: 'scales (data is kept)',
+        downtime: 'a short connection reset of a couple of minutes or less; clients must reconnect',
+        source: 'cloud.google.com/memorystore/docs/redis/scaling-behavior ("Instance scaling behavior")',
+      },
+    },
+  ],
+  google_sql_database: [],
+  google_compute_disk: [],
+  google_compute_address: [],
+  google_storage_bucket: [],
+  google_pubsub_topic: [],
+  google_pubsub_subscription: [],
+  google_secret_manager_secret: [],
+  google_secret_manager_secret_version: [],
+  random_password: [],
+};
+
+function normalise(path: string): string {
+  return path.replace(/\[\d+\]/g, '');
+}
+
+function matches(entry: string, path: string): boolean {
+  const p = normalise(path);
+  return p === entry || p.startsWith(`${entry}.`);
+}
+
+/** The replacement-forcing attributes of `type`. */
+export function forceNewAttributes(type: string): readonly string[] {
+  if (type.endsWith('_iam_member')) return IAM_FORCE_NEW;
+  return FORCE_NEW[type] ?? COMMON_FORCE_NEW;
+}
+
+/** Whether the provider replaces a resource of `type` when `path` changes. */
+export function forcesReplacement(type: string, path: string): boolean {
+  return forceNewAttributes(type).some(f => matches(f, path));
+}
+
+/** The in-place entry for `path` of a stateful `type`, if the table has one. */
+export function inPlaceUpdate(type: string, path: string): InPlaceUpdate | undefined {
+  return (IN_PLACE[type] ?? []).find(u => matches(u.path, path));
+}
