@@ -1,5 +1,7 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { layerOfPath } from './layer-path';
+import { provenInPlaceByTemplate, updatesInPlace } from './update-behaviour';
+import { HOLDS_DATA_METADATA } from './holds-data';
 import { Tier } from '../core/tier';
 import {
   ChangeAction, MigrationKind, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf,
@@ -54,36 +56,31 @@ function layerOf(resource: any): string {
   return layerOfPath(resource?.Metadata?.['aws:cdk:path']);
 }
 
-/** Whether the new template's replication group reshards online instead of being replaced. */
-function reshardsOnline(resource: any): boolean {
-  return resource?.UpdatePolicy?.UseOnlineResharding === true;
+/** Whether the resource holds data: a stateful type, or marked as holding data. */
+function holdsData(diff: ResourceDifference): boolean {
+  return [diff.oldResourceType, diff.newResourceType].some(t => t !== undefined && isStatefulAwsType(t))
+    || [diff.oldValue, diff.newValue].some(r => r?.Metadata?.[HOLDS_DATA_METADATA] === true);
 }
 
 /**
- * Properties the CloudFormation spec marks "may replace" that AWS documents as updated in
- * place when the NEW template itself carries what makes them so. Anything not listed
- * stays a replacement.
- */
-const IN_PLACE_WHEN: Record<string, Record<string, (resource: any) => boolean>> = {
-  'AWS::ElastiCache::ReplicationGroup': {
-    // UpdatePolicy attribute, UseOnlineResharding policy (CloudFormation User Guide): with
-    // UseOnlineResharding true, CloudFormation changes NumNodeGroups and NodeGroupConfiguration
-    // without interruption; false or absent, either change replaces the whole group.
-    NumNodeGroups: reshardsOnline,
-    NodeGroupConfiguration: reshardsOnline,
-  },
-};
-
-/**
- * The changed properties that replace the resource: those cloudformation-diff marks as
- * replacing, except a "may replace" one the new template proves in place (IN_PLACE_WHEN).
+ * The changed properties that (may) replace the resource:
+ * - those cloudformation-diff marks as replacing, except a "may replace" one that the new
+ *   template itself proves in place (the conditions in update-behaviour.ts, e.g. NumNodeGroups
+ *   under the UseOnlineResharding update policy);
+ * - on a resource that holds data, every other changed property that the cited table in
+ *   update-behaviour.ts does not list as updating in place: what is not cited counts as a replacement.
  */
 function replacingProperties(diff: ResourceDifference): string[] {
-  const known = IN_PLACE_WHEN[diff.newResourceType ?? ''] ?? {};
+  const type = diff.newResourceType ?? diff.oldResourceType ?? '';
+  const stateful = holdsData(diff);
   return Object.entries(diff.propertyUpdates)
-    .filter(([, d]) => d.changeImpact !== undefined && REPLACING_IMPACTS.has(d.changeImpact))
-    .filter(([k, d]) => !(d.changeImpact === ResourceImpact.MAY_REPLACE && known[k]?.(diff.newValue) === true))
-    .map(([k]) => k);
+    .filter(([property, d]) => {
+      if (d.changeImpact !== undefined && REPLACING_IMPACTS.has(d.changeImpact)) {
+        return !(d.changeImpact === ResourceImpact.MAY_REPLACE && provenInPlaceByTemplate(type, property, diff.newValue));
+      }
+      return stateful && !updatesInPlace(type, property, diff.newValue);
+    })
+    .map(([property]) => property);
 }
 
 function classify(diff: ResourceDifference): ChangeAction | undefined {
