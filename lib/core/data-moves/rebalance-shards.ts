@@ -246,21 +246,25 @@ SQL
 FENCE_FUNCTION_BODY=$(cat <<'SQL'
 declare
   fenced integer;
-  why text;
+  fence_state text;
+  moved_to integer;
 begin
   if current_setting('scale_ladder.bypass_fence', true) = 'on' then
     return case when tg_op = 'DELETE' then old else new end;
   end if;
   if tg_op in ('UPDATE', 'DELETE') then
-    select f.bucket, f.reason into fenced, why from scale_ladder.fenced_buckets f where f.bucket = old.shard_bucket;
+    select f.bucket, f.state, f.moved_to into fenced, fence_state, moved_to from scale_ladder.fenced_buckets f where f.bucket = old.shard_bucket;
   end if;
   if fenced is null and tg_op in ('INSERT', 'UPDATE') then
-    select f.bucket, f.reason into fenced, why from scale_ladder.fenced_buckets f where f.bucket = new.shard_bucket;
+    select f.bucket, f.state, f.moved_to into fenced, fence_state, moved_to from scale_ladder.fenced_buckets f where f.bucket = new.shard_bucket;
   end if;
   if fenced is not null then
     raise exception using errcode = 'read_only_sql_transaction',
       message = format('scale-ladder: bucket %s is fenced on this shard (%s): %s on %I.%I refused',
-                       fenced, why, tg_op, tg_table_schema, tg_table_name),
+                       fenced, case fence_state when 'moving' then 'moving to shard ' || moved_to
+                                  when 'verified' then 'copied to shard ' || moved_to || ', awaiting publication'
+                                  else 'moved to shard ' || moved_to end,
+                       tg_op, tg_table_schema, tg_table_name),
       hint = 'Reload SHARD_BUCKETS and write to the shard it names for this bucket.';
   end if;
   return case when tg_op = 'DELETE' then old else new end;
@@ -276,8 +280,10 @@ select to_regclass('scale_ladder.fenced_buckets') is null as fence_table_missing
 create schema if not exists scale_ladder;
 create table if not exists scale_ladder.fenced_buckets (
   bucket integer primary key check (bucket between 0 and 255),
-  fenced_at timestamptz not null default now(),
-  reason text not null default ''
+  moved_to integer not null,
+  -- moving: being copied; verified: copied and verified, not yet published; moved: published.
+  state text not null check (state in ('moving', 'verified', 'moved')),
+  fenced_at timestamptz not null default now()
 );
 \\endif
 \\if :fence_function_missing
@@ -317,9 +323,27 @@ unfence() { # shard, bucket list
   sql "$1" -c "do \\$u\\$ begin if to_regclass('scale_ladder.fenced_buckets') is not null then delete from scale_ladder.fenced_buckets where bucket = any('{$2}'::int[]); end if; end \\$u\\$"
 }
 
+# A bucket its shard fences as published elsewhere shows SHARD_BUCKETS is older than the
+# assignment in force: moving or unfencing by it would split the bucket across two shards.
+refuse_published_moves() {
+  local i moved
+  for i in "\${!GROUP_FROM[@]}"; do
+    moved=$(sql "\${GROUP_FROM[$i]}" -v buckets="{\${GROUP_BUCKETS[$i]}}" <<'SQL'
+select to_regclass('scale_ladder.fenced_buckets') is not null as has_fences \\gset
+\\if :has_fences
+select coalesce(string_agg(format('%s (to shard %s)', bucket, moved_to), ', ' order by bucket), '')
+  from scale_ladder.fenced_buckets where bucket = any(:'buckets'::int[]) and state = 'moved';
+\\endif
+SQL
+    ) || fail "cannot read the fences of shard \${GROUP_FROM[$i]}"
+    [ -z "$moved" ] || refuse "SHARD_BUCKETS is not the assignment in force: shard \${GROUP_FROM[$i]} has already moved bucket(s) $moved; nothing was changed"
+  done
+}
+
 if [ "$ACTION" = abort ]; then
   check_moves_against_assignment
   need_password "\${GROUP_FROM[@]}"
+  refuse_published_moves
   for i in "\${!GROUP_FROM[@]}"; do
     unfence "\${GROUP_FROM[$i]}" "\${GROUP_BUCKETS[$i]}" || fail "could not unfence buckets \${GROUP_BUCKETS[$i]} on shard \${GROUP_FROM[$i]}"
     say "shard \${GROUP_FROM[$i]}: buckets \${GROUP_BUCKETS[$i]} unfenced (writable again there)"
@@ -348,6 +372,14 @@ SQL
       [ "\${ASSIGN[$b]}" != "$id" ] || stale+=" $b (shard $id)"
     done
   done
+  # Every task now runs with this assignment: the buckets fenced here have moved for good.
+  MARK_MOVED_SQL=$(cat <<'SQL'
+select to_regclass('scale_ladder.fenced_buckets') is not null as has_fences \\gset
+\\if :has_fences
+update scale_ladder.fenced_buckets as f set state = 'moved', moved_to = (:'buckets'::json ->> f.bucket)::int where f.state <> 'moved';
+\\endif
+SQL
+  )
   [ -z "$stale" ] || refuse "SHARD_BUCKETS assigns buckets to shards that fence them:$stale. It is not the assignment in force (use the one the move published); nothing was deleted"
   for id in "\${all[@]}"; do
     held=()
@@ -366,7 +398,7 @@ SQL
       say "shard $id: no sharded tables"
       continue
     fi
-    out=$(sql "$id" -F "$FS" <<<"begin;\${NL}\${COPY_SESSION_SQL}\${NL}$(printf '%s\\n' "\${deletes[@]}")\${NL}commit;") \\
+    out=$(sql "$id" -F "$FS" -v buckets="$SHARD_BUCKETS" <<<"begin;\${NL}\${COPY_SESSION_SQL}\${NL}$(printf '%s\\n' "\${deletes[@]}")\${NL}\${MARK_MOVED_SQL}\${NL}commit;") \\
       || fail "cleanup of shard $id failed and was rolled back there"
     while IFS=$FS read -r name count; do
       [ -z "$name" ] || say "shard $id $name: deleted $count rows of buckets it does not hold"
@@ -379,6 +411,7 @@ fi
 # --- move -------------------------------------------------------------------------------------
 check_moves_against_assignment
 need_password "\${GROUP_FROM[@]}" "\${GROUP_TO[@]}"
+refuse_published_moves
 WORK=$(mktemp -d "\${WORK_DIR:-\${TMPDIR:-/tmp}}/rebalance.XXXXXX") || usage "cannot create a work directory under \${WORK_DIR:-\${TMPDIR:-/tmp}}"
 [[ $WORK != *"'"* ]] || usage "the work directory must not contain a quote: $WORK"
 SOURCES=$(printf '%s\\n' "\${GROUP_FROM[@]}" | sort -nu)
@@ -386,7 +419,7 @@ declare -A TABLES=() PREFENCED=()
 names_of() { printf '%s\\n' "\${TABLES[$1]}" | cut -d "$FS" -f 1; }
 
 remove_copies() { # group: delete its buckets' rows on the target, restore fences it had
-  sql "\${GROUP_TO[$1]}" -v tables="$(names_of "\${GROUP_FROM[$1]}")" -v buckets="{\${GROUP_BUCKETS[$1]}}" -v prefenced="{\${PREFENCED[$1]:-}}" >/dev/null <<SQL
+  sql "\${GROUP_TO[$1]}" -v tables="$(names_of "\${GROUP_FROM[$1]}")" -v buckets="{\${GROUP_BUCKETS[$1]}}" -v prefenced="\${PREFENCED[$1]:-}" >/dev/null <<SQL
 begin;
 $COPY_SESSION_SQL
 select format('delete from %s%s where shard_bucket = any(%L::int[])', case when c.relkind = 'p' then '' else 'only ' end, t, :'buckets')
@@ -395,8 +428,10 @@ select format('delete from %s%s where shard_bucket = any(%L::int[])', case when 
  where exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'shard_bucket' and not a.attisdropped)
  order by ord desc
 \\gexec
-select format('insert into scale_ladder.fenced_buckets (bucket, reason) select b, %L from unnest(%L::int[]) as b on conflict (bucket) do nothing', 'moved away earlier', :'prefenced')
- where to_regclass('scale_ladder.fenced_buckets') is not null and :'prefenced' <> '{}'
+select format('insert into scale_ladder.fenced_buckets (bucket, state, moved_to) values (%s, %L, %s) on conflict (bucket) do nothing',
+              split_part(f, ':', 1), split_part(f, ':', 2), split_part(f, ':', 3))
+  from regexp_split_to_table(:'prefenced', ' ') as f
+ where f <> '' and to_regclass('scale_ladder.fenced_buckets') is not null
 \\gexec
 commit;
 SQL
@@ -455,9 +490,9 @@ select format('create trigger scale_ladder_fence before insert or update or dele
   from regexp_split_to_table(:'tables', E'\\n') as t
  where t <> '' and not exists (select 1 from pg_trigger where tgrelid = t::regclass and tgname = 'scale_ladder_fence')
 \\gexec
-insert into scale_ladder.fenced_buckets (bucket, reason)
-select split_part(f, ':', 1)::int, 'moving to shard ' || split_part(f, ':', 2) from regexp_split_to_table(:'fences', ' ') as f
-    on conflict (bucket) do update set fenced_at = now(), reason = excluded.reason;
+insert into scale_ladder.fenced_buckets (bucket, moved_to, state)
+select split_part(f, ':', 1)::int, split_part(f, ':', 2)::int, 'moving' from regexp_split_to_table(:'fences', ' ') as f
+    on conflict (bucket) do update set moved_to = excluded.moved_to, state = 'moving', fenced_at = now();
 commit;
 SQL
   say "shard $from: fenced buckets $(printf '%s\\n' "\${fences[@]}" | cut -d: -f1 | paste -sd, -); waiting for transactions begun before the fence"
@@ -493,7 +528,8 @@ for i in "\${!GROUP_FROM[@]}"; do
   names=$(names_of "$from")
   PREFENCED[$i]=$(sql "$to" -v fence_body="$FENCE_FUNCTION_BODY" -v buckets="{$list}" <<SQL
 $FENCE_OBJECTS_SQL
-select coalesce(string_agg(bucket::text, ',' order by bucket), '') from scale_ladder.fenced_buckets where bucket = any(:'buckets'::int[]);
+select coalesce(string_agg(format('%s:%s:%s', bucket, state, moved_to), ' ' order by bucket), '')
+  from scale_ladder.fenced_buckets where bucket = any(:'buckets'::int[]);
 SQL
   ) || fail "cannot prepare shard $to"
   [ -n "\${TABLES[$from]}" ] || continue
@@ -582,6 +618,13 @@ for i in "\${!GROUP_FROM[@]}"; do
   done
 done
 [ "$differences" = 0 ] || fail "$differences table(s) differ between the shards: the move is NOT verified"
+set_state() { # state: on every source shard, for its moving buckets
+  local i
+  for i in "\${!GROUP_FROM[@]}"; do
+    sql "\${GROUP_FROM[$i]}" -c "update scale_ladder.fenced_buckets set state = '$1' where bucket = any('{\${GROUP_BUCKETS[$i]}}'::int[])" >/dev/null || return 1
+  done
+}
+set_state verified || fail "cannot record the verified copy on the source shards"
 
 # 4. The new assignment, and only now its publication.
 changes=
@@ -601,6 +644,9 @@ if [ -n "\${PUBLISH_COMMAND:-}" ]; then
   NEW_SHARD_BUCKETS=$new bash -c "$PUBLISH_COMMAND" <<<"$new" || fail "PUBLISH_COMMAND failed (exit $?)"
 fi
 PHASE=published
+if [ -n "\${PUBLISH_COMMAND:-}" ]; then
+  set_state moved || echo "rebalance-shards: published, but could not mark the buckets as moved on their old shards; ACTION=cleanup does it" >&2
+fi
 if [ -n "\${NEW_BUCKETS_FILE:-}" ]; then
   mv "$NEW_BUCKETS_FILE.partial" "$NEW_BUCKETS_FILE" || echo "rebalance-shards: could not write $NEW_BUCKETS_FILE; the new assignment is below" >&2
 fi

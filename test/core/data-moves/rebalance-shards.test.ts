@@ -343,7 +343,7 @@ describe('the move to four shards', () => {
     const moved = KEYS.find((k) => BALANCED[ShardRouter.bucketFor(k)] === 3)!;
     const bucket = ShardRouter.bucketFor(moved);
     expect(() => shard0.sql(`update app.accounts set name = 'stale' where account_id = '${moved}'`))
-      .toThrow(new RegExp(`bucket ${bucket} is fenced on this shard \\(moving to shard 3\\): UPDATE on app\\.accounts refused`));
+      .toThrow(new RegExp(`bucket ${bucket} is fenced on this shard \\(moved to shard 3\\): UPDATE on app\\.accounts refused`));
     expect(() => shard0.sql(`delete from public.orders where account_id = '${moved}'`)).toThrow(/is fenced on this shard/);
     const fresh = keyInBucket('fresh', (b) => BALANCED[b] === 1);
     expect(() => shard0.sql(`insert into app.accounts (account_id, shard_bucket, name) values ('${fresh}', ${ShardRouter.bucketFor(fresh)}, 'x')`))
@@ -363,6 +363,16 @@ describe('the move to four shards', () => {
     for (const s of shards.slice(1)) {
       expect(s.sql("select to_regclass('public.countries') is null")).toBe('t');
     }
+  });
+
+  test('a move or abort by the assignment from before the move is refused', async () => {
+    const move = await rebalance('stale-move', { MOVES: '0>2:1', NEW_BUCKETS_FILE: path.join(scratch.dir, 'stale.json') });
+    expect(move.code).toBe(REBALANCE_SHARDS_EXIT_CODES.refused);
+    expect(move.stderr).toMatch(/not the assignment in force: shard 0 has already moved bucket\(s\) 1 \(to shard 1\); nothing was changed/);
+    const abort = await rebalance('stale-abort', { ACTION: 'abort', MOVES: '0>1:1,5' });
+    expect(abort.code).toBe(REBALANCE_SHARDS_EXIT_CODES.refused);
+    expect(fenced(shard0)).toEqual(MOVING);
+    expect(rowsOfBuckets(shard2, [1])).toBe(0);
   });
 
   test('cleanup refuses an assignment that is not in force, and deletes nothing', async () => {
@@ -404,7 +414,7 @@ describe('abort', () => {
     expect(move.code).toBe(0);
     expect(rowsOfBuckets(shard1, [4, 8])).toBe(rowsBefore);
     const key = keyInBucket('aborted', (b) => b === 4);
-    expect(() => roundTripWrite(shard0, key)).toThrow(/bucket 4 is fenced/);
+    expect(() => roundTripWrite(shard0, key)).toThrow(/bucket 4 is fenced on this shard \(copied to shard 1, awaiting publication\)/);
 
     const wrong = await rebalance('abort-wrong', { ACTION: 'abort', MOVES: '1>0:4', SHARD_BUCKETS: inForce });
     expect(wrong.code).toBe(REBALANCE_SHARDS_EXIT_CODES.refused);
