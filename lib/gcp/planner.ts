@@ -211,6 +211,14 @@ function copySteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): Migrat
   return { title: 'Copy the server-local PostgreSQL into Cloud SQL', instructions: steps.join('\n') };
 }
 
+/*
+ * The server retirement keeps traffic by bringing the load balancer up before the VM goes:
+ * `terraform apply -target=…` applies the targets and what they depend on
+ * (developer.hashicorp.com/terraform/cli/commands/plan, "Resource Targeting"). With a stack-owned
+ * record, the move is an in-place update of google_dns_record_set (rrdatas is not ForceNew in
+ * google/services/dns/resource_dns_record_set.go). A Google-managed certificate provisions only
+ * once the domain resolves to the load balancer (cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs).
+ */
 function retirementSteps(fromConfig: any, toConfig: any): MigrationStep {
   const vm = one(fromConfig, 'google_compute_instance', 'SingleServer/Instance')?.body ?? {};
   const disk = one(fromConfig, 'google_compute_disk', 'SingleServer/DataDisk')?.body ?? {};
@@ -242,6 +250,16 @@ function retirementSteps(fromConfig: any, toConfig: any): MigrationStep {
   ].filter(l => l !== '');
   return { title: 'Retire the single server and move its traffic to the load balancer', instructions: steps.join('\n') };
 }
+
+/*
+ * The rebalance runs as executions of the Cloud Run job with per-execution overrides
+ * (`gcloud run jobs execute --update-env-vars … --wait`, cloud.google.com/sdk/gcloud/reference/run/jobs/execute;
+ * `^@^` switches gcloud's list delimiter so MOVES may hold commas, `gcloud topic escaping`). The
+ * postgres image has no gcloud, so the operator publishes what the job printed as the secret's
+ * next version (`gcloud secrets versions add --data-file=-`), and a new revision makes new
+ * instances read it: secrets in environment variables are resolved when an instance starts
+ * (cloud.google.com/run/docs/configuring/secrets).
+ */
 
 /** The prefix of the last line the rebalance script prints after a verified move: the new assignment. */
 const ASSIGNMENT_PREFIX = 'new SHARD_BUCKETS: ';

@@ -104,11 +104,11 @@ export function serverStartupScript(o: StartupScriptOptions): string {
       '  fi',
       '  log "copy verified; the disk keeps the old data until you delete it"',
       'fi',
-      '# PostgreSQL no longer runs here: unmount the data disk so the server can retire and the disk detach cleanly.',
-      `if [ -f "$MNT/${MIGRATED_MARKER}" ]; then`,
-      `  MIGRATED_AT=$(cat "$MNT/${MIGRATED_MARKER}")`,
+      '# PostgreSQL no longer runs here: unmount the data disk (copied and verified, or never used) so the server can retire and the disk detach cleanly.',
+      `if [ -f "$MNT/${MIGRATED_MARKER}" ] || [ ! -d "$MNT/pgdata" ]; then`,
+      `  WHY="no local database"; [ ! -f "$MNT/${MIGRATED_MARKER}" ] || WHY="copy verified $(cat "$MNT/${MIGRATED_MARKER}")"`,
       '  sync',
-      `  if umount "$MNT"; then echo "${DISK_UNMOUNTED_LOG} (copy verified $MIGRATED_AT)"; else log "the data disk is busy and stays mounted: find what holds it (fuser -m $MNT) before the server retires"; fi`,
+      `  if umount "$MNT"; then echo "${DISK_UNMOUNTED_LOG} ($WHY)"; else log "the data disk is busy and stays mounted: find what holds it (fuser -m $MNT) before the server retires"; fi`,
       'fi',
     );
   }
