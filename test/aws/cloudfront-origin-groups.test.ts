@@ -106,3 +106,10 @@ describe('origin ids stay put from 1M to 1B', () => {
     expect(higher.CacheBehaviors[0]).toMatchObject({ PathPattern: '/static/*', TargetOriginId: lower.CacheBehaviors[0].TargetOriginId });
   });
 });
+
+describe('bad failover paths are refused through the ladder', () => {
+  test.each(['1M', '1B'])('on rung %s, with or without a failover origin', rung => {
+    expect(() => ladderWith(Tier.fromName(rung), { failoverPathPatterns: ['catalog/*'] }))
+      .toThrow("failoverPathPatterns[0] must be a path pattern that starts with '/' and has no spaces, such as '/catalog/*', got 'catalog/*'");
+  });
+});
