@@ -102,8 +102,8 @@ if [ "$existing" != 0 ] && [ "$REPLACE_TARGET" != yes ]; then
 fi
 
 work=\${WORK_DIR:-\${TMPDIR:-/tmp}}
-mkdir -p "$work"
-dump=$(mktemp "$work/copy-database.XXXXXX")
+mkdir -p "$work" || usage "cannot create $work (WORK_DIR)"
+dump=$(mktemp "$work/copy-database.XXXXXX") || usage "cannot create the dump file in $work (WORK_DIR)"
 trap 'rm -f "$dump"' EXIT
 
 say "dumping the source ($SOURCE_NAME)"

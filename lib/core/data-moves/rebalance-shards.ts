@@ -359,6 +359,7 @@ if [ "$ACTION" = cleanup ]; then
   need_password "\${all[@]}"
   # A shard that fences a bucket this assignment gives it shows the assignment is not the one
   # in force (e.g. the one from before a move): deleting by it would delete live rows.
+  declare -A SHARD_TABLES=() PRESENT=()
   stale=
   for id in "\${all[@]}"; do
     fenced=$(sql "$id" <<'SQL'
@@ -369,9 +370,34 @@ select coalesce(string_agg(bucket::text, ' ' order by bucket), '') from scale_la
 SQL
     ) || fail "cannot read the fences of shard $id; nothing was deleted"
     for b in $fenced; do
+      PRESENT["$id:$b"]=fenced
       [ "\${ASSIGN[$b]}" != "$id" ] || stale+=" $b (shard $id)"
     done
+    SHARD_TABLES[$id]=$(sharded_tables "$id") || fail "cannot list the sharded tables of shard $id; nothing was deleted"
   done
+  [ -z "$stale" ] || refuse "SHARD_BUCKETS assigns buckets to shards that fence them:$stale. Either it is not the assignment in force (use the one the move published) or a move was interrupted (ACTION=abort with its MOVES unfences); nothing was deleted"
+  # Rows of a bucket a shard neither holds nor fences are copies a failed move left behind,
+  # unless the shard the assignment names has none of that bucket: then the assignment is wrong.
+  for id in "\${all[@]}"; do
+    union=
+    while IFS=$FS read -r name from_clause _columns; do
+      [ -z "$name" ] || union+="\${union:+ union }select shard_bucket from $from_clause"
+    done <<<"\${SHARD_TABLES[$id]}"
+    [ -n "$union" ] || continue
+    present=$(sql "$id" -c "select coalesce(string_agg(b::text, ' ' order by b), '') from (select distinct shard_bucket as b from ($union) as u where shard_bucket is not null) as d") \\
+      || fail "cannot read which buckets shard $id holds rows of; nothing was deleted"
+    for b in $present; do
+      [ -n "\${PRESENT["$id:$b"]+set}" ] || PRESENT["$id:$b"]=rows
+    done
+  done
+  unowned=
+  for key in "\${!PRESENT[@]}"; do
+    id=\${key%%:*} b=\${key#*:}
+    if [ "\${PRESENT[$key]}" = rows ] && [ "\${ASSIGN[$b]}" != "$id" ] && [ "\${PRESENT["\${ASSIGN[$b]}:$b"]:-}" != rows ]; then
+      unowned+=" $b (rows on shard $id, none on shard \${ASSIGN[$b]})"
+    fi
+  done
+  [ -z "$unowned" ] || refuse "SHARD_BUCKETS gives buckets to shards that hold none of their rows:$unowned. It is not the assignment in force; nothing was deleted"
   # Every task now runs with this assignment: the buckets fenced here have moved for good.
   MARK_MOVED_SQL=$(cat <<'SQL'
 select to_regclass('scale_ladder.fenced_buckets') is not null as has_fences \\gset
@@ -380,20 +406,18 @@ update scale_ladder.fenced_buckets as f set state = 'moved', moved_to = (:'bucke
 \\endif
 SQL
   )
-  [ -z "$stale" ] || refuse "SHARD_BUCKETS assigns buckets to shards that fence them:$stale. It is not the assignment in force (use the one the move published); nothing was deleted"
   for id in "\${all[@]}"; do
     held=()
     for ((b = 0; b < 256; b++)); do
       [ "\${ASSIGN[$b]}" != "$id" ] || held+=("$b")
     done
     held_list=$(IFS=,; echo "\${held[*]:-}")
-    tables=$(sharded_tables "$id") || fail "cannot list the sharded tables of shard $id"
     deletes=()
     while IFS=$FS read -r name from_clause _columns; do
       [ -n "$name" ] || continue
       # Prepended: children are deleted before the parents they reference.
       deletes=("with gone as (delete from $from_clause where shard_bucket <> all('{$held_list}'::int[]) returning 1) select $(lit "$name"), count(*) from gone;" "\${deletes[@]}")
-    done <<<"$tables"
+    done <<<"\${SHARD_TABLES[$id]}"
     if [ "\${#deletes[@]}" = 0 ]; then
       say "shard $id: no sharded tables"
       continue
@@ -497,13 +521,14 @@ commit;
 SQL
   say "shard $from: fenced buckets $(printf '%s\\n' "\${fences[@]}" | cut -d: -f1 | paste -sd, -); waiting for transactions begun before the fence"
   # A transaction that began before the fence may still write (a repeatable-read snapshot
-  # does not see the fence): wait until every one of them has ended.
+  # does not see the fence): wait until every client transaction of then has ended.
   sql "$from" -v wait="$FENCE_WAIT_SECONDS" >/dev/null <<'SQL' || fail "transactions on shard $from that began before the fence did not end within \${FENCE_WAIT_SECONDS}s"
 set scale_ladder.fence_wait_seconds = :'wait';
 do $wait$
 declare
   before text[] := array(select l.virtualxid from pg_locks l join pg_stat_activity a on a.pid = l.pid
                           where l.locktype = 'virtualxid' and l.granted and a.datname = current_database()
+                            and coalesce(a.backend_type, 'client backend') = 'client backend'
                             and l.pid <> pg_backend_pid());
   deadline timestamptz := clock_timestamp() + make_interval(secs => current_setting('scale_ladder.fence_wait_seconds')::int);
   open_pids text;

@@ -379,6 +379,12 @@ describe('the move to four shards', () => {
     const stale = await rebalance('cleanup-stale', { ACTION: 'cleanup', SHARD_BUCKETS: JSON.stringify(ALL_ON_ZERO) });
     expect(stale.code).toBe(REBALANCE_SHARDS_EXIT_CODES.refused);
     expect(stale.stderr).toMatch(/assigns buckets to shards that fence them: 1 \(shard 0\)/);
+    // A bucket given to a shard that holds none of its rows, while another shard does.
+    const typo = [...BALANCED];
+    typo[0] = 2;
+    const wrong = await rebalance('cleanup-typo', { ACTION: 'cleanup', SHARD_BUCKETS: JSON.stringify(typo) });
+    expect(wrong.code).toBe(REBALANCE_SHARDS_EXIT_CODES.refused);
+    expect(wrong.stderr).toMatch(/gives buckets to shards that hold none of their rows: 0 \(rows on shard 0, none on shard 2\)/);
     expect(Number(shard0.sql('select count(*) from app.accounts'))).toBe(3001);
   });
 
