@@ -120,8 +120,10 @@ export class TestCluster {
     if (AS_ROOT) {
       ensurePostgresUser();
     }
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-ladder-pg-'));
+    // As root the servers run as `postgres`, which must reach the data directories: /tmp always lets it.
+    const root = fs.mkdtempSync(path.join(AS_ROOT ? '/tmp' : os.tmpdir(), 'scale-ladder-pg-'));
     const cluster = new TestCluster(root, pg);
+    process.on('exit', cluster.stopNow);
     try {
       // One initdb, copied per server: initdb dominates start-up time.
       const template = path.join(root, 'template');
@@ -150,11 +152,20 @@ export class TestCluster {
   public async stop(): Promise<void> {
     await Promise.all(this.servers.map((s) => s.kill().catch(() => undefined)));
     fs.rmSync(this.root, { recursive: true, force: true });
+    process.removeListener('exit', this.stopNow);
   }
+
+  /** Last resort when the process ends without afterAll: servers must not outlive the tests. */
+  private readonly stopNow = () => {
+    for (const server of this.servers) {
+      server.killNow();
+    }
+    fs.rmSync(this.root, { recursive: true, force: true });
+  };
 
   /** Runs a server program, as the `postgres` user when we are root (PostgreSQL refuses root). */
   public async asPostgres(program: string, args: string[]): Promise<string> {
-    const [cmd, argv] = AS_ROOT ? ['runuser', ['-u', 'postgres', '--', program, ...args]] : [program, args];
+    const [cmd, argv] = AS_ROOT ? [systemProgram('runuser'), ['-u', 'postgres', '--', program, ...args]] : [program, args];
     try {
       const { stdout } = await run(cmd, argv, { encoding: 'utf8' });
       return stdout;
@@ -219,6 +230,19 @@ class Server implements PostgresServer {
     await this.cluster.asPostgres(path.join(this.cluster.pg.serverBin, 'pg_ctl'), ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
   }
 
+  public killNow(): void {
+    if (this.running) {
+      this.running = false;
+      try {
+        const pgCtl = path.join(this.cluster.pg.serverBin, 'pg_ctl');
+        const [cmd, argv] = AS_ROOT ? [systemProgram('runuser'), ['-u', 'postgres', '--', pgCtl]] : [pgCtl, []];
+        execFileSync(cmd, [...argv, '-D', this.dataDir, '-m', 'immediate', 'stop'], { stdio: 'ignore' });
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
   public sql(query: string, database = 'postgres'): string {
     try {
       return execFileSync('psql', this.psqlArgs(database), { input: query, env: this.env(), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: MAX_OUTPUT })
@@ -271,8 +295,13 @@ function ensurePostgresUser(): void {
   try {
     execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    execFileSync(systemProgram('useradd'), ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
   }
+}
+
+/** An administration program, also when /usr/sbin is not on PATH. */
+function systemProgram(name: string): string {
+  return ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((dir) => path.join(dir, name)).find(isExecutable) ?? name;
 }
 
 function freePort(): Promise<number> {
