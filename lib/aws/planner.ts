@@ -1,13 +1,14 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { layerOfPath } from './layer-path';
-import { provenInPlaceByTemplate, updatesInPlace } from './update-behaviour';
 import { HOLDS_DATA_METADATA } from './holds-data';
+import { layerOfPath } from './layer-path';
+import { awsMigrationSteps } from './migration-steps';
+import { interruptingProperties, provenInPlaceByTemplate, updateBehaviour, updatesInPlace } from './update-behaviour';
 import { Tier } from '../core/tier';
 import {
-  ChangeAction, MigrationKind, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf,
+  ChangeAction, Interruption, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf,
 } from '../core/upgrade-plan';
 
-export { layerOfPath };
+export { layerOfPath, awsMigrationSteps };
 
 /*
  * The AWS upgrade planner: synthesizes two rungs with the same app, stack and construct
@@ -110,7 +111,9 @@ export function diffAwsStack(stackName: string, before: any, after: any): Resour
     if (!action) return;
     const current = action === 'REMOVE' ? resourceDiff.oldValue : resourceDiff.newValue;
     const type = current?.Type ?? resourceDiff.newResourceType ?? resourceDiff.oldResourceType ?? 'Unknown';
-    const stateful = isStatefulAwsType(type) || (resourceDiff.oldResourceType !== undefined && isStatefulAwsType(resourceDiff.oldResourceType));
+    const marked = [resourceDiff.oldValue, resourceDiff.newValue].some(r => r?.Metadata?.[HOLDS_DATA_METADATA] === true);
+    const oldTypeStateful = resourceDiff.oldResourceType !== undefined && isStatefulAwsType(resourceDiff.oldResourceType);
+    const stateful = marked || isStatefulAwsType(type) || oldTypeStateful;
     const change: ResourceChange = {
       id: `${stackName}/${logicalId}`,
       type,
@@ -144,59 +147,6 @@ export function diffAwsTemplates(before: AwsTemplates, after: AwsTemplates): Res
 
 function stackOf(change: ResourceChange): string {
   return change.id.slice(0, change.id.lastIndexOf('/'));
-}
-
-/** Finds a stack output by the id its CfnOutput was given (CDK prefixes it with the construct path and a hash). */
-function findOutput(templates: AwsTemplates, id: string): { stack: string; key: string } | undefined {
-  for (const stack of Object.keys(templates).sort()) {
-    const keys = Object.keys(templates[stack]?.Outputs ?? {}).sort();
-    const key = keys.find(k => k === id) ?? keys.find(k => new RegExp(`${id}[0-9A-F]{8}$`).test(k)) ?? keys.find(k => k.includes(id));
-    if (key) return { stack, key };
-  }
-  return undefined;
-}
-
-function outputQuery(output: { stack: string; key: string } | undefined, fallbackStack: string, id: string): string {
-  const stack = output?.stack ?? fallbackStack;
-  const key = output?.key ?? id;
-  return `$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue" --output text)`;
-}
-
-/** The AWS steps for each data move the swap needs, in the order they are run. */
-export function awsMigrationSteps(kinds: readonly MigrationKind[], from: Tier, to: Tier, toTemplates: AwsTemplates): MigrationStep[] {
-  const steps: MigrationStep[] = [];
-  for (const kind of kinds) {
-    switch (kind) {
-      case 'SERVER_DATABASE_TO_MANAGED': {
-        const mainStack = Object.keys(toTemplates).sort()[0] ?? '<stack>';
-        const doc = findOutput(toTemplates, 'MigrateDatabaseDocument');
-        const instance = findOutput(toTemplates, 'ServerInstanceId');
-        const docLabel = doc ? `${doc.stack} output ${doc.key}` : 'stack output MigrateDatabaseDocument';
-        const instanceLabel = instance ? `${instance.stack} output ${instance.key}` : 'stack output ServerInstanceId';
-        steps.push({
-          title: `Copy the server's PostgreSQL into the managed database (${from.name} → ${to.name})`,
-          instructions: [
-            `Rung ${from.name} keeps PostgreSQL on the server's data volume; rung ${to.name} uses the managed Aurora writer, which starts empty.`,
-            `1. Deploy rung ${to.name}. It adds the Aurora cluster, its secret and the copy document; the server keeps running PostgreSQL on its data volume.`,
-            `   The document's name is in ${docLabel}, the server's instance id in ${instanceLabel}:`,
-            `     DOC=${outputQuery(doc, mainStack, 'MigrateDatabaseDocument')}`,
-            `     INSTANCE=${outputQuery(instance, mainStack, 'ServerInstanceId')}`,
-            '2. Stop writes for the copy, e.g. stop the app container:',
-            '     aws ssm send-command --document-name AWS-RunShellScript --targets Key=InstanceIds,Values="$INSTANCE" --parameters \'commands=["docker stop app"]\'',
-            '3. Copy the data with the SSM document the SingleServer ships (dump, restore into the writer, compare row counts table by table):',
-            '     aws ssm send-command --document-name "$DOC" --targets Key=InstanceIds,Values="$INSTANCE"',
-            '4. Verify: `aws ssm get-command-invocation --command-id <CommandId> --instance-id "$INSTANCE"` must report Success and matching',
-            '   "source rows" / "target rows" for every table. If they differ, keep the app on the server\'s database and investigate.',
-            `5. Switch: only then start the app against the managed writer (rung ${to.name}'s DATABASE_HOST).`,
-            '6. The old data volume is retained (DeletionPolicy Retain, daily snapshots). Delete it by hand (`aws ec2 delete-volume`) only after',
-            '   the app has run on the managed database and the data has been verified.',
-          ].join('\n'),
-        });
-        break;
-      }
-    }
-  }
-  return steps;
 }
 
 /**
@@ -242,9 +192,26 @@ export function planAwsTemplates(fromTier: string, toTier: string, before: AwsTe
   const from = Tier.fromName(fromTier);
   const to = Tier.fromName(toTier);
   const changes = diffAwsTemplates(before, after);
-  const migrations = awsMigrationSteps(requiredMigrations(from, to), from, to, after);
+  const migrations = awsMigrationSteps(requiredMigrations(from, to), from, to, before, after);
   migrations.push(...cacheTwoStepMigrations(changes, before, after, from.name, to.name));
-  return { cloud: 'aws', from: from.name, to: to.name, changes, migrations, verdict: verdictOf(changes, migrations) };
+  return { cloud: 'aws', from: from.name, to: to.name, changes, migrations, interruptions: awsInterruptions(changes), verdict: verdictOf(changes, migrations) };
+}
+
+/** What each interrupting in-place update means for the app, by resource type. */
+const DOWNTIME: Record<string, string> = {
+  'AWS::ElastiCache::ReplicationGroup': 'none planned: online resharding keeps serving while slots move, with higher latency; clients follow MOVED redirects',
+  'AWS::RDS::DBCluster': 'a writer restart or failover, typically under a minute',
+  'AWS::RDS::DBInstance': 'a restart of that instance, typically a few minutes',
+};
+
+/** The in-place updates of data-bearing resources that AWS documents as "Some interruptions". */
+function awsInterruptions(changes: readonly ResourceChange[]): Interruption[] {
+  return changes.filter(c => c.action === 'UPDATE' && c.stateful).flatMap(c => interruptingProperties(c.type, c.properties ?? []).map(property => ({
+    id: c.id,
+    what: `${property} changes in place with some interruption`,
+    downtime: DOWNTIME[c.type] ?? 'brief, while the resource applies the change',
+    source: updateBehaviour(c.type, property)!.citation,
+  })));
 }
 
 /** The plan for swapping rung `fromTier` (1K … 1B) for `toTier` on AWS. Synthesizes both rungs offline. */

@@ -177,6 +177,8 @@ export class ScaleLadder extends Construct {
     }
     const spec = props.tier.spec;
     const port = requireIntInRange('port', props.port ?? 80, 1, 65535);
+    // Checked on every rung, even where no CDN exists yet, so a bad value never waits for 1M.
+    CdnEdge.validFailoverPathPatterns(props.failoverPathPatterns);
     const logRetentionDays = spec.operations.logRetentionDays;
     const otherRegions = this.otherRegions(props);
     this.tier = props.tier;

@@ -19,6 +19,19 @@ describe('ScaleLadder bad input fails at synth with a precise message and no tem
     expect(() => new ScaleLadder(stack, 'App', { tier: Tier.USERS_1M, image, ...bad })).toThrow(message);
   });
 
+  // Props whose layer is off on the rung are still checked there.
+  test.each([
+    ['1K', 'failover pattern without a slash', { failoverPathPatterns: ['feed/*'] },
+      "failoverPathPatterns[0] must be a path pattern that starts with '/' and has no spaces, such as '/catalog/*', got 'feed/*'"],
+    ['100K', 'repeated failover pattern', { failoverPathPatterns: ['/feed/*', '/feed/*'] }, 'failoverPathPatterns must not repeat an entry'],
+    ['1K', 'hosted zone id', { zone: { hostedZoneId: 'zone-1', zoneName: 'example.com' } },
+      "hostedZoneId must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got 'zone-1'"],
+    ['10K', 'zone name', { zone: { hostedZoneId: 'Z0EXAMPLE', zoneName: 'Example.COM' } }, "zoneName must be a lower-case domain such as example.com, got 'Example.COM'"],
+  ])('on %s: %s', (rung, _, bad, message) => {
+    const stack = testStack('eu-west-1');
+    expect(() => new ScaleLadder(stack, 'App', { tier: Tier.fromName(rung), image, ...bad })).toThrow(message);
+  });
+
   test('tier that is not a Tier', () => {
     expect(() => new ScaleLadder(testStack(), 'App', { tier: '1M' as any, image })).toThrow('tier must be a Tier (e.g. Tier.USERS_100K), got "1M"');
   });

@@ -92,6 +92,13 @@ describe('adding shards moves no key', () => {
     expect(step.instructions).toContain('ACTION');
   });
 
+  test('1M → 10M lists the cache reshard as an interruption, with its source', () => {
+    const plan = planAwsTemplates('1M', '10M', awsTemplatesJson('1M'), awsTemplatesJson('10M'));
+    const cache = plan.interruptions.filter(i => i.what.startsWith('NumNodeGroups'));
+    expect(cache).toHaveLength(1);
+    expect(cache[0].source).toContain('AWS::ElastiCache::ReplicationGroup, NumNodeGroups: Update requires: Some interruptions');
+  });
+
   test('100M → 1B keeps the shard count: no rebalance, SAFE', () => {
     expect(planAwsTemplates('100M', '1B', awsTemplatesJson('100M'), awsTemplatesJson('1B')).verdict).toBe('SAFE');
   });

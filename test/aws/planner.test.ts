@@ -260,17 +260,25 @@ describe('planAwsTemplates: migrations and verdict', () => {
     expect(title).toBe('Copy the server\'s PostgreSQL into the managed database (1K → 10K)');
     expect(instructions).toContain('aws ssm send-command --document-name "$DOC" --targets Key=InstanceIds,Values="$INSTANCE"');
     expect(instructions).toContain(
-      'DOC=$(aws cloudformation describe-stacks --stack-name Shop --query "Stacks[0].Outputs[?OutputKey==\'AppServerMigrateDatabaseDocument11280FC7\'].OutputValue" --output text)');
-    expect(instructions).toContain("Outputs[?OutputKey=='AppServerServerInstanceId786BE3DC']");
-    expect(instructions).toMatch(/row counts/);
-    expect(instructions).toMatch(/Switch: only then/);
+      'DOC=$(aws cloudformation describe-stacks --stack-name Shop --query "Stacks[0].Outputs[?contains(OutputKey,\'MigrateDatabaseDocument\')].OutputValue | [0]" --output text)');
+    expect(instructions).toContain("Outputs[?contains(OutputKey,'ServerInstanceId')]");
+    expect(instructions).toMatch(/exact row counts and checksums/);
+    expect(instructions).toMatch(/only when every\s+table matches restarts the app/);
     expect(instructions).toMatch(/old data volume is retained.*Delete it by hand/s);
   });
 
-  test('the migration is required by the tier data whatever the templates say', () => {
-    expect(awsMigrationSteps(['SERVER_DATABASE_TO_MANAGED'], Tier.USERS_1K, Tier.USERS_1B, {})).toHaveLength(1);
+  test('the migrations are required by the tier data whatever the templates say', () => {
+    expect(awsMigrationSteps(['SERVER_DATABASE_TO_MANAGED'], Tier.USERS_1K, Tier.USERS_1B, {}, {})).toHaveLength(1);
+    expect(planAwsTemplates('1K', '1B', {}, {}).migrations.map(m => m.title)).toEqual([
+      'Copy the server\'s PostgreSQL into the managed database (1K → 10K)',
+      'Retire the single server (1K → 1B)',
+      'Rebalance key buckets onto the new shards (1 → 8 shards)',
+    ]);
+    expect(planAwsTemplates('1K', '1B', {}, {}).migrations[0].instructions).toMatch(/^One deploy cannot do 1K → 1B.*Climb through rung 10K/s);
     expect(planAwsTemplates('1K', '1B', {}, {}).verdict).toBe('MIGRATION');
-    expect(planAwsTemplates('10K', '1B', {}, {}).verdict).toBe('SAFE');
+    expect(planAwsTemplates('10K', '1M', {}, {}).verdict).toBe('MIGRATION');
+    expect(planAwsTemplates('100K', '1M', {}, {}).verdict).toBe('SAFE');
+    expect(planAwsTemplates('100M', '1B', {}, {}).verdict).toBe('SAFE');
   });
 
   test('only additions and in-place updates: SAFE', () => {
@@ -306,7 +314,7 @@ describe('planAws on real rungs', () => {
     expect(plan.changes).toContainEqual(expect.objectContaining({ type: 'AWS::RDS::DBCluster', action: 'ADD', stateful: true }));
     expect(plan.changes.find(c => c.type === 'AWS::RDS::DBCluster')!.layer).not.toBe('Stack');
     expect(plan.changes.filter(c => c.type === 'AWS::EC2::Volume')).toEqual([]);
-    expect(plan.migrations[0].instructions).toMatch(/OutputKey=='AppServerMigrateDatabaseDocument[0-9A-F]{8}'/);
+    expect(plan.migrations[0].instructions).toContain("--stack-name ScaleLadder --query \"Stacks[0].Outputs[?contains(OutputKey,'MigrateDatabaseDocument')]");
   });
 
   test('100K → 1M is SAFE', () => {
