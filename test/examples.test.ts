@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildShop } from '../examples/aws/app';
 import { planAwsTemplates } from '../lib/aws/planner';
+import { losesData } from '../lib/core/upgrade-plan';
 
 /* The AWS example app is a test too: it synthesizes on the rungs it documents and climbs safely. */
 
@@ -18,10 +19,14 @@ describe('examples/aws/app.ts', () => {
     Template.fromStack(stacks[0]).resourceCountIs('AWS::EC2::Instance', 1);
   });
 
-  test('climbs 1M → 10M safely and runs the api service from 10M', () => {
+  test('climbs 1M → 10M keeping every data-bearing resource (a MIGRATION: the new shards wait for a rebalance) and runs the api service from 10M', () => {
     const before = templates('1M');
     const after = templates('10M');
-    expect(planAwsTemplates('1M', '10M', before, after).verdict).toBe('SAFE');
+    const plan = planAwsTemplates('1M', '10M', before, after);
+    expect(plan.changes.filter(losesData)).toEqual([]);
+    expect(plan.verdict).toBe('MIGRATION');
+    expect(plan.migrations.map(m => m.title)).toEqual(['Rebalance key buckets onto the new shards (1 → 4 shards)']);
+    expect(plan.migrations[0].instructions).toContain('--stack-name Shop ');
     Template.fromJSON(after.Shop).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
     });

@@ -125,7 +125,9 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
 }
 
 /** The AWS steps for each migration the climb needs, in the order they are run. */
-export function awsMigrationSteps(kinds: readonly MigrationKind[], from: Tier, to: Tier, fromTemplates: Templates, toTemplates: Templates): MigrationStep[] {
+export function awsMigrationSteps(
+  kinds: readonly MigrationKind[], from: Tier, to: Tier, fromTemplates: Templates, toTemplates: Templates,
+): MigrationStep[] {
   const via = intermediateRung(from, to, Tier.all());
   return kinds.map(kind => {
     switch (kind) {

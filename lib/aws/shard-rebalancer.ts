@@ -3,9 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { logRetention } from './log-retention';
 import { LadderNetwork } from './network';
 import { SeparatedDatabase } from './separated-database';
-import { logRetention } from './log-retention';
 import { REBALANCE_SHARDS_SCRIPT } from '../core/data-moves/rebalance-shards';
 import { ScaleLadderError } from '../core/errors';
 

@@ -113,6 +113,11 @@ export interface ShardedClusterProps {
  * Consistency: strong within one shard's writer; no cross-shard transactions.
  */
 export class ShardedCluster extends Construct {
+  /** The bucket parameter's default name for a stack (other regions read it by this name). */
+  public static bucketParameterNameFor(stackName: string): string {
+    return `/scale-ladder/${stackName}/shard-buckets`;
+  }
+
   /** Number of shards, shard 0 included. */
   public readonly shardCount: number;
   /** Every shard, index = shard id; index 0 is the primary (not owned by this construct). */
@@ -131,11 +136,6 @@ export class ShardedCluster extends Construct {
   public readonly shardMapJson: string;
   /** The SSM parameter holding the bucket assignment (`SHARD_BUCKETS`), owned at run time. */
   public readonly bucketParameter: ssm.StringParameter;
-
-  /** The bucket parameter's default name for a stack (other regions read it by this name). */
-  public static bucketParameterNameFor(stackName: string): string {
-    return `/scale-ladder/${stackName}/shard-buckets`;
-  }
 
   constructor(scope: Construct, id: string, props: ShardedClusterProps) {
     super(scope, id);

@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { AppImage, ScaleLadder, Tier } from '../../lib';
 import { diffAwsStack, planAwsTemplates } from '../../lib/aws/planner';
 import { STACK_ID } from '../../lib/aws/synth-rung';
 import { COPY_DATABASE_SCRIPT } from '../../lib/core/data-moves/copy-database';
 import { ShardRouter } from '../../lib/core/shard-router';
-import { AppImage, ScaleLadder, Tier } from '../../lib';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
