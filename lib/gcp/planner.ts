@@ -1,7 +1,7 @@
 import { DISK_UNMOUNTED_LOG, MIGRATED_MARKER } from './startup-script';
 import { gcpRungConfig, GcpRungOptions, layerOf } from './synth-rung';
 import { forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
-import { movesArgument, rebalanceBatches } from '../core/shard-rebalance';
+import { applyMoves, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
 import {
@@ -253,16 +253,34 @@ function retirementSteps(fromConfig: any, toConfig: any): MigrationStep {
 
 /*
  * The rebalance runs as executions of the Cloud Run job with per-execution overrides
- * (`gcloud run jobs execute --update-env-vars … --wait`, cloud.google.com/sdk/gcloud/reference/run/jobs/execute;
- * `^@^` switches gcloud's list delimiter so MOVES may hold commas, `gcloud topic escaping`). The
- * postgres image has no gcloud, so the operator publishes what the job printed as the secret's
- * next version (`gcloud secrets versions add --data-file=-`), and a new revision makes new
- * instances read it: secrets in environment variables are resolved when an instance starts
- * (cloud.google.com/run/docs/configuring/secrets).
+ * (`gcloud run jobs execute --update-env-vars …`, cloud.google.com/sdk/gcloud/reference/run/jobs/execute;
+ * `^@^` switches gcloud's list delimiter so MOVES may hold commas, `gcloud topic escaping`).
+ * The execution is started with `--async` and polled with `gcloud run jobs executions describe`
+ * (cloud.google.com/sdk/gcloud/reference/run/jobs/executions/describe) until it has a completion
+ * time, for as long as it takes: the job's own task timeout (86400 s) is the only limit, and no
+ * client-side waiter can give up on a move that is still copying. The execution counts as a
+ * success only with one succeeded task (the job runs one task).
+ *
+ * The postgres image has no gcloud, so the operator publishes the assignment. The plan computes
+ * each batch's assignment itself (applyMoves over the balanced starting layout), the value the
+ * job must print; the publish command reads the job's last log line (polling, bounded, since
+ * Cloud Logging can take seconds to show it), compares it byte for byte with the computed value,
+ * and adds the computed value as the secret's next version only when they are equal. Anything
+ * else (no line yet, a partial or different line) publishes nothing and fails loudly. New
+ * instances read the secret's latest version when they start (cloud.google.com/run/docs/configuring/secrets).
  */
 
 /** The prefix of the last line the rebalance script prints after a verified move: the new assignment. */
 const ASSIGNMENT_PREFIX = 'new SHARD_BUCKETS: ';
+/** How long the publish step waits for the job's assignment line to reach Cloud Logging. */
+const LOG_WAIT_TRIES = 60;
+const LOG_WAIT_SECONDS = 10;
+
+/** The assignment after each batch, from the balanced layout over `fromShards`. */
+export function expectedAssignments(fromShards: number, toShards: number): number[][] {
+  let assignment = ShardRouter.balancedAssignment(fromShards);
+  return rebalanceBatches(fromShards, toShards).map(batch => (assignment = applyMoves(assignment, batch)));
+}
 
 function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
   const fromShards = shardCountOf(from);
@@ -270,32 +288,60 @@ function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
   const job = one(toConfig, 'google_cloud_run_v2_job', 'ShardedCluster/Rebalance/Job')?.body ?? {};
   const secret = one(toConfig, 'google_secret_manager_secret', 'SeparatedDatabase/ShardBuckets')?.body ?? {};
   const project = job.project ?? 'PROJECT';
-  const jobAt = `${job.name ?? 'JOB'} --region ${job.location ?? 'REGION'} --project ${project}`;
+  const region = job.location ?? 'REGION';
+  const at = `--region ${region} --project ${project}`;
   const services = byPath(toConfig, 'google_cloud_run_v2_service', '/Service')
     .map(s => s.body)
     .filter(b => (b.template?.containers?.[0]?.env ?? []).some((e: any) => e.name === 'SHARD_MAP'))
     .map(b => ({ name: b.name as string, location: b.location as string }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.location.localeCompare(b.location) || a.name.localeCompare(b.name));
+  const regions = [...new Set(services.map(s => s.location))];
   const start = fromShards === 1 ? 'all 256 buckets on shard 0' : `bucket b on shard b mod ${fromShards}`;
-  const publish = `gcloud logging read 'resource.type="cloud_run_job" AND resource.labels.job_name="${job.name}" AND labels."run.googleapis.com/execution_name"="'"$EXECUTION"'" AND textPayload:"${ASSIGNMENT_PREFIX}"' --project ${project} --limit 1 --format 'value(textPayload)' | sed 's/^${ASSIGNMENT_PREFIX}//' | gcloud secrets versions add ${secret.secret_id} --project ${project} --data-file=-`;
-  const roll = services.map(s => `gcloud run services update ${s.name} --region ${s.location} --project ${project} --update-labels scale-ladder-buckets=BATCH`).join('; ');
+  const startJson = JSON.stringify(ShardRouter.balancedAssignment(fromShards));
+  const runJob = [
+    'run_job() { local e; EXECUTION=',
+    `e=$(gcloud run jobs execute ${job.name} ${at} --async --format='value(metadata.name)' --update-env-vars "$1") && [ -n "$e" ] || { echo "the execution did not start: nothing changed" >&2; return 1; }`,
+    'echo "execution $e started; polling until it completes (a move takes as long as its rows take to copy)" >&2',
+    `until [ -n "$(gcloud run jobs executions describe "$e" ${at} --format='value(status.completionTime)' 2>/dev/null)" ]; do sleep 30; done`,
+    `[ "$(gcloud run jobs executions describe "$e" ${at} --format='value(status.succeededCount)')" = 1 ] || { echo "execution $e FAILED: read its log; publish nothing" >&2; return 1; }`,
+    'EXECUTION=$e; }',
+  ].join('; ');
+  const logFilter = `'resource.type="cloud_run_job" AND resource.labels.job_name="${job.name}" AND labels."run.googleapis.com/execution_name"="'"$EXECUTION"'" AND textPayload:"${ASSIGNMENT_PREFIX}"'`;
+  const publish = [
+    'publish_if_logged() { local got= i',
+    `for i in $(seq ${LOG_WAIT_TRIES}); do got=$(gcloud logging read ${logFilter} --project ${project} --limit 1 --format='value(textPayload)'); [ -n "$got" ] && break; sleep ${LOG_WAIT_SECONDS}; done`,
+    `if [ -n "$EXECUTION" ] && [ "$got" = "${ASSIGNMENT_PREFIX}$1" ]; then printf '%s' "$1" | gcloud secrets versions add ${secret.secret_id} --project ${project} --data-file=- || { echo "NOT PUBLISHED: gcloud secrets versions add failed; run publish_if_logged again" >&2; return 1; }`,
+    `else echo "NOT PUBLISHED: execution $EXECUTION logged '$got', the plan expects '${ASSIGNMENT_PREFIX}$1'. Nothing was published; the old assignment stays in force (the moved buckets stay fenced: run ACTION=abort with the same MOVES to unfence them, or re-run publish_if_logged once the line arrives)" >&2; return 1; fi; }`,
+  ].join('; ');
   const batches = rebalanceBatches(fromShards, toShards);
+  const expected = expectedAssignments(fromShards, toShards);
+  const rollCommands = (batch: number) => services
+    .map(s => `gcloud run services update ${s.name} --region ${s.location} --project ${project} --update-labels scale-ladder-buckets=${batch}`)
+    .join(' && ');
+  const checkCommands = services
+    .map(s => `gcloud run services describe ${s.name} --region ${s.location} --project ${project} --format='value(status.latestReadyRevisionName,status.traffic[0].revisionName,status.traffic[0].percent)'`)
+    .join('; ');
   const lines = [
-    `The swap itself moves no key: terraform apply adds shards ${fromShards}-${toShards - 1} empty, and the bucket assignment (secret '${secret.secret_id}', whose data Terraform ignores) keeps every bucket where it is. Then move the buckets in ${batches.length} verified batch(es), one per new shard. Each batch fences its buckets on the source shard (their writes fail until the new assignment is rolled out), copies their rows, verifies row counts and checksums, and only then prints the new assignment, which you publish.`,
-    `1. Check the starting assignment: gcloud secrets versions access latest --secret ${secret.secret_id} --project ${project} must print ${start} (${JSON.stringify(ShardRouter.balancedAssignment(fromShards)).length} characters of JSON); the job refuses MOVES that do not match the assignment in force. Run one rebalance at a time.`,
+    `The swap itself moves no key: terraform apply adds shards ${fromShards}-${toShards - 1} empty, and the bucket assignment (secret '${secret.secret_id}', whose data Terraform ignores) keeps every bucket where it is. Then move the buckets in ${batches.length} verified batch(es), one per new shard. Each batch fences its buckets on the source shard, copies their rows, verifies row counts and checksums, and only then prints the new assignment; the plan has computed that assignment already, and you publish it only when the job's log line equals it.`,
+    `What the app sees during a batch: from the fence until every instance in every region (${regions.join(', ')}) runs the new assignment, writes to the moving buckets are refused (reads go on). An instance not yet rolled keeps the old assignment and reads the moved buckets from their old shard, a frozen copy (the fence stopped its writes), until it is replaced; keys in other buckets are unaffected.`,
+    `1. Check the starting assignment: [ "$(gcloud secrets versions access latest --secret ${secret.secret_id} --project ${project})" = '${startJson}' ] && echo OK must print OK (${start}); the job refuses MOVES that do not match the assignment in force. Run one rebalance at a time. Define two shell helpers in the shell you run the batches from:`,
+    `   ${runJob}`,
+    `   ${publish}`,
   ];
   batches.forEach((batch, i) => {
     const moves = movesArgument(batch);
     const n = i + 2;
+    const count = batch.reduce((sum, m) => sum + m.buckets.length, 0);
     lines.push(
-      `${n}. Batch ${i + 1} of ${batches.length} (shard ${batch[0].to}):`,
-      `   a. EXECUTION=$(gcloud run jobs execute ${jobAt} --wait --format='value(metadata.name)' --update-env-vars '^@^ACTION=move@MOVES=${moves}')`,
-      `   b. Publish the assignment its last log line holds (the log can take a few seconds to arrive): ${publish}`,
-      `   c. Roll every service that routes keys onto new instances (they read the secret's latest version when they start): ${roll.replace(/BATCH/g, String(i + 1))}`,
-      `   d. Once only the new revisions serve: gcloud run jobs execute ${jobAt} --wait --update-env-vars ACTION=cleanup (each shard deletes the rows of buckets it no longer holds; the fences stay).`,
+      `${n}. Batch ${i + 1} of ${batches.length}: ${count} buckets onto shard ${batch[0].to}. Stop at the first command that fails.`,
+      `   a. Move, and wait for the execution to complete: run_job '^@^ACTION=move@MOVES=${moves}'`,
+      `   b. Publish the pre-computed assignment only if the job logged exactly it: publish_if_logged '${JSON.stringify(expected[i])}'`,
+      `   c. Roll every service that routes keys, in every region, onto new instances (they read the secret's latest version when they start; each command returns once its new revision serves): ${rollCommands(i + 1)}`,
+      `   d. Check each service serves only its new revision (latest ready revision = the one at 100%): ${checkCommands}`,
+      '   e. Only after c and d succeeded for every service above: run_job ACTION=cleanup (each shard deletes the rows of buckets it no longer holds; the fences stay).',
     );
   });
-  lines.push(`${batches.length + 2}. A failed move undoes itself: nothing is published, its buckets are unfenced and the copies removed, and the app keeps routing as before. If a move succeeded but you decide not to publish its assignment, run the job with ACTION=abort and the same MOVES, then ACTION=cleanup.`);
+  lines.push(`${batches.length + 2}. A failed move undoes itself: nothing is published, its buckets are unfenced and the copies removed, and the app keeps routing as before. If a move succeeded but its assignment was not published (publish_if_logged failed), run run_job '^@^ACTION=abort@MOVES=<the same MOVES>' and then run_job ACTION=cleanup.`);
   return { title: `Rebalance key buckets onto the new shards (${fromShards} → ${toShards} shards)`, instructions: lines.join('\n') };
 }
 

@@ -5,7 +5,7 @@ import { movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance'
 import { ShardRouter } from '../../lib/core/shard-router';
 import { requiredMigrations } from '../../lib/core/upgrade-plan';
 import { fromTerraformLiteral } from '../../lib/gcp/common';
-import { forceNewAttributes, IN_PLACE, inPlaceUpdate, planGcp, STATEFUL_TYPES } from '../../lib/gcp/planner';
+import { expectedAssignments, forceNewAttributes, IN_PLACE, inPlaceUpdate, planGcp, STATEFUL_TYPES } from '../../lib/gcp/planner';
 
 const PAIRS: Array<[string, string]> = [];
 RUNGS.forEach((from, i) => RUNGS.slice(i + 1).forEach(to => PAIRS.push([from, to])));
@@ -235,13 +235,16 @@ describe('the plan prints the rebalance with the real names', () => {
     expect(text).toContain('gcloud secrets versions access latest --secret app-shard-buckets --project my-scale-ladder-project');
     const batches = rebalanceBatches(fromShards as number, toShards as number);
     expect(batches).toHaveLength((toShards as number) - (fromShards as number));
+    const expected = expectedAssignments(fromShards as number, toShards as number);
+    expect(text).toContain("gcloud run jobs execute app-rebalance --region us-central1 --project my-scale-ladder-project --async --format='value(metadata.name)'");
+    expect(text).toContain('| gcloud secrets versions add app-shard-buckets --project my-scale-ladder-project --data-file=-');
     let at = 0;
     for (const batch of batches) {
       const moves = movesArgument(batch);
-      const move = text.indexOf(`gcloud run jobs execute app-rebalance --region us-central1 --project my-scale-ladder-project --wait --format='value(metadata.name)' --update-env-vars '^@^ACTION=move@MOVES=${moves}'`, at);
-      const publish = text.indexOf('| gcloud secrets versions add app-shard-buckets --project my-scale-ladder-project --data-file=-', move);
+      const move = text.indexOf(`run_job '^@^ACTION=move@MOVES=${moves}'`, at);
+      const publish = text.indexOf(`publish_if_logged '${JSON.stringify(expected.shift())}'`, move);
       const roll = text.indexOf('gcloud run services update app-web --region us-central1 --project my-scale-ladder-project --update-labels', publish);
-      const cleanup = text.indexOf('gcloud run jobs execute app-rebalance --region us-central1 --project my-scale-ladder-project --wait --update-env-vars ACTION=cleanup', roll);
+      const cleanup = text.indexOf('run_job ACTION=cleanup', roll);
       expect([moves, move > at, publish > move, roll > publish, cleanup > roll]).toEqual([moves, true, true, true, true]);
       at = cleanup;
     }
