@@ -26,6 +26,23 @@ function output(stack: string, id: string): string {
   return `$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?contains(OutputKey,'${id}')].OutputValue | [0]" --output text)`;
 }
 
+/*
+ * Waits are polling loops, not the CLI's waiters: `aws ssm wait command-executed` gives up
+ * after 20 checks 5 s apart, `aws ecs wait tasks-stopped` after 100 × 6 s and `aws ecs wait
+ * services-stable` after 40 × 15 s (AWS CLI reference, "wait" pages) — shorter than a copy,
+ * a rebalance batch or a canary rollout with bake time.
+ */
+const WAIT_FOR_COMMAND = 'until case "$(aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query Status --output text 2>/dev/null)" in '
+  + 'Success|Failed|Cancelled|TimedOut) true ;; *) false ;; esac; do sleep 15; done';
+/** Waits for the rebalance task (`$TASK` on `$CLUSTER`) to stop. */
+const WAIT_FOR_TASK = 'until [ "$(aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].lastStatus" --output text)" = STOPPED ]; do sleep 15; done';
+/** Forces a new deployment of every service of `$C` in `$R`, then waits until each one's rollout completed (canary bake included). */
+const ROLL_SERVICES = [
+  '       S=$(aws ecs list-services --region "$R" --cluster "$C" --query "serviceArns[]" --output text)',
+  '       for s in $S; do aws ecs update-service --region "$R" --cluster "$C" --service "$s" --force-new-deployment >/dev/null; done',
+  '       until [ -z "$(aws ecs describe-services --region "$R" --cluster "$C" --services $S --query "services[].deployments[?status==\'PRIMARY\' && rolloutState!=\'COMPLETED\'][]" --output text)" ]; do sleep 30; done',
+];
+
 function ssmRun(command: string): string {
   return `aws ssm send-command --document-name AWS-RunShellScript --targets Key=InstanceIds,Values="$INSTANCE" --parameters '${JSON.stringify({ commands: [command] })}'`;
 }
@@ -48,10 +65,12 @@ function copyStep(from: Tier, to: Tier, stack: string, via?: Tier): MigrationSte
       '   table matches restarts the app on the managed writer, then stops the server\'s PostgreSQL and unmounts its volume.',
       '   On any failure the app restarts unchanged on the server\'s database.',
       '     CMD=$(aws ssm send-command --document-name "$DOC" --targets Key=InstanceIds,Values="$INSTANCE" --query Command.CommandId --output text)',
-      '     aws ssm wait command-executed --command-id "$CMD" --instance-id "$INSTANCE"',
-      '3. Verify: the invocation must be Success and its output end with "verified: <n> tables, <m> rows":',
-      '     aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query "[Status,StandardOutputContent]"',
-      '   If it failed, the app still runs on the server\'s database: fix the cause and run the document again.',
+      `     ${WAIT_FOR_COMMAND}`,
+      '3. Verify: the invocation must be Success; its output has "verified: <n> tables, <m> rows" and "app switched":',
+      '     aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query "[Status,StandardOutputContent,StandardErrorContent]"',
+      '   Failed without "app switched": the app still runs on the server\'s database; fix the cause (the output says it) and',
+      '   run the document again. Failed with "app switched" (exit 4): the app runs on the managed database but the volume',
+      '   could not be freed; run the document again — once switched it only retries stopping PostgreSQL and unmounting.',
       '4. The old data volume is retained (DeletionPolicy Retain, daily snapshots) on every higher rung. Delete it by hand',
       '   (aws ec2 delete-volume) only after the app has run on the managed database and the data has been verified.',
     ].join('\n'),
@@ -69,11 +88,16 @@ function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTempla
       '1. Before deploying, check that the server no longer uses its data volume (the copy step stopped PostgreSQL and',
       '   unmounted it after the verified switch). EC2 asks for a volume to be unmounted before it is detached.',
       `     INSTANCE=${output(stack, 'ServerInstanceId')}`,
-      `     ${ssmRun('if mountpoint -q /var/lib/scale-ladder || docker ps -q -f name=^postgres$ | grep -q .; then echo VOLUME-IN-USE; exit 1; fi; echo volume-free')}`,
-      '   The command\'s output must be "volume-free". VOLUME-IN-USE means the copy has not run: run it first — the app',
+      `     CMD=$(${ssmRun('if mountpoint -q /var/lib/scale-ladder || docker ps -q -f name=^postgres$ | grep -q .; then echo VOLUME-IN-USE; exit 1; fi; echo volume-free')} --query Command.CommandId --output text)`,
+      `     ${WAIT_FOR_COMMAND}`,
+      '     [ "$(aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query StandardOutputContent --output text)" = volume-free ] \\',
+      '       || { echo "STOP: the server still uses its data volume; do not deploy yet"; exit 1; }',
+      '   VOLUME-IN-USE means the copy has not completed: run it first (step "Copy the server\'s PostgreSQL …") — the app',
       '   still uses the server\'s database, and after this deploy it would start on the managed database.',
       `2. Deploy rung ${to.name}.`,
-      `3. Move your DNS name to the new entry point (stack output ${entry}) unless the stack owns the record (zone given):`,
+      '   With a zone, the stack\'s apex record moves to the load balancer in this deploy; resolvers that cached the',
+      '   server\'s address (TTL 60 s) reach the old address for up to a minute after the server stops.',
+      `3. Without a zone, move your DNS name to the new entry point (stack output ${entry}):`,
       `     ${output(primaryStack(toTemplates), entry)}`,
       '   The old address no longer reaches the app. Once the old record\'s TTL has passed and traffic has moved, release it:',
       `     aws ec2 release-address --allocation-id ${output(stack, 'ServerAddressAllocation')}`,
@@ -85,7 +109,20 @@ function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTempla
 function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationStep {
   const fromShards = shardCountOf(from);
   const toShards = shardCountOf(to);
-  const stack = stackWithOutput(toTemplates, 'RebalanceRunTask') ?? primaryStack(toTemplates);
+  const primary = stackWithOutput(toTemplates, 'RebalanceRunTask') ?? primaryStack(toTemplates);
+  // Other regions' stacks are named <primary>-<region>; their tasks read the same assignment.
+  const regionStacks = Object.keys(toTemplates).filter(n => n.startsWith(`${primary}-`)).sort();
+  const rollEverywhere = [
+    '       R=$REGION C=$CLUSTER',
+    ...ROLL_SERVICES,
+    ...regionStacks.flatMap(stack => {
+      const region = stack.slice(primary.length + 1);
+      return [
+        `       R=${region} C=$(aws cloudformation describe-stack-resources --region ${region} --stack-name ${stack} --query "StackResources[?ResourceType=='AWS::ECS::Cluster'].PhysicalResourceId | [0]" --output text)`,
+        ...ROLL_SERVICES,
+      ];
+    }),
+  ];
   let assignment = ShardRouter.balancedAssignment(fromShards);
   const batches = rebalanceBatches(fromShards, toShards).map((moves, i) => {
     assignment = applyMoves(assignment, moves);
@@ -94,12 +131,16 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
     return [
       `   Batch ${i + 1}: ${count} buckets onto shard ${moves[0].to}`,
       `     TASK=$($RUN_TASK --overrides '${overrides}' --query "tasks[0].taskArn" --output text)`,
-      '     aws ecs wait tasks-stopped --cluster "$CLUSTER" --tasks "$TASK"',
-      '     aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].containers[0].exitCode"   # must be 0',
-      '     The task\'s log ends with "new SHARD_BUCKETS: […]"; it must equal the value published here:',
-      `     aws ssm put-parameter --overwrite --name "$BUCKETS" --value '${JSON.stringify(assignment)}'`,
-      '     for s in $(aws ecs list-services --cluster "$CLUSTER" --query "serviceArns[]" --output text); do aws ecs update-service --cluster "$CLUSTER" --service "$s" --force-new-deployment >/dev/null; done',
-      '     aws ecs wait services-stable --cluster "$CLUSTER" --services $(aws ecs list-services --cluster "$CLUSTER" --query "serviceArns[]" --output text)',
+      `     ${WAIT_FOR_TASK}`,
+      '     [ "$(aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].containers[0].exitCode" --output text)" = 0 ] \\',
+      `       || { echo "STOP: batch ${i + 1} failed and was undone; the old assignment stays in force (see the task log)"; exit 1; }`,
+      `     EXPECTED='${JSON.stringify(assignment)}'`,
+      '     aws logs filter-log-events --log-group-name "$LOGS" --log-stream-names "rebalance/rebalance/${TASK##*/}" --filter-pattern \'"new SHARD_BUCKETS"\' \\',
+      '       --query "events[-1].message" --output text | grep -qxF "new SHARD_BUCKETS: $EXPECTED" \\',
+      '       || { echo "STOP: the task did not print the expected assignment; publish nothing, run it with ACTION=abort and the same MOVES"; exit 1; }',
+      '     aws ssm put-parameter --overwrite --name "$BUCKETS" --value "$EXPECTED"',
+      '     Roll every service in every region onto the new assignment (tasks read SHARD_BUCKETS when they start):',
+      ...rollEverywhere,
     ].join('\n');
   });
   return {
@@ -107,18 +148,24 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
     instructions: [
       `The deploy itself moves no key: rung ${to.name}'s new shards start empty and SHARD_BUCKETS still sends every key where`,
       'its rows are. To use them, move buckets one batch at a time with the shipped rebalance task: it fences the moving',
-      'buckets on their shard (writes to them are refused, reads go on), copies their rows, verifies exact counts and',
-      'checksums, and prints the new assignment; only then is it published. A failed batch unfences and publishes',
-      'nothing: the old assignment stays in force. Sharded tables carry a shard_bucket column (ShardRouter.bucketFor).',
-      `     RUN_TASK=${output(stack, 'RebalanceRunTask')}`,
+      'buckets on their shard, copies their rows, verifies exact counts and checksums, and prints the new assignment; only',
+      'then is it published. A failed batch unfences and publishes nothing: the old assignment stays in force. Sharded',
+      'tables carry a shard_bucket column (ShardRouter.bucketFor).',
+      'What the app sees during a batch: writes to the moving buckets are refused from the fence until every task runs the',
+      'new assignment (the rollout below, canary bake time included), so retry them; tasks not yet rolled read those',
+      'buckets from the old shard, frozen as of the fence. Other buckets are not affected. Run batches at a quiet hour.',
+      `     RUN_TASK=${output(primary, 'RebalanceRunTask')}`,
       '     CLUSTER=$(echo "$RUN_TASK" | sed -E \'s/.*--cluster ([^ ]+).*/\\1/\')',
-      `     BUCKETS=${output(stack, 'ShardBucketsParameter')}`,
+      '     REGION=$(echo "$RUN_TASK" | sed -E \'s/.*--region ([^ ]+).*/\\1/\')',
+      `     BUCKETS=${output(primary, 'ShardBucketsParameter')}`,
+      `     LOGS=${output(primary, 'RebalanceLogGroup')}`,
       '   Check the published assignment is the one this plan starts from (every bucket on the shards of the lower rung):',
-      '     aws ssm get-parameter --name "$BUCKETS" --query Parameter.Value --output text',
+      `     [ "$(aws ssm get-parameter --name "$BUCKETS" --query Parameter.Value --output text)" = '${JSON.stringify(ShardRouter.balancedAssignment(fromShards))}' ] \\`,
+      '       || { echo "STOP: the assignment in force is not the one this plan starts from"; exit 1; }',
       ...batches,
-      '   After the last batch, when every task runs with the new assignment (other regions too: force a new deployment',
-      '   there as well), delete the moved rows from the shards they left:',
-      `     $RUN_TASK --overrides '${JSON.stringify({ containerOverrides: [{ name: 'rebalance', environment: [{ name: 'ACTION', value: 'cleanup' }] }] })}'`,
+      '   After the last batch has rolled out everywhere, delete the moved rows from the shards they left:',
+      `     TASK=$($RUN_TASK --overrides '${JSON.stringify({ containerOverrides: [{ name: 'rebalance', environment: [{ name: 'ACTION', value: 'cleanup' }] }] })}' --query "tasks[0].taskArn" --output text)`,
+      `     ${WAIT_FOR_TASK}`,
       '   To give up on a batch before publishing, run the task with ACTION=abort and the same MOVES (it unfences them).',
     ].join('\n'),
   };

@@ -20,6 +20,8 @@ export interface AppRunOptions {
   readonly registryLogin: boolean;
   /** SSM parameter holding `{"variables":{…},"secrets":{"NAME":{"arn":…,"field":…}}}`. */
   readonly environmentParameter: string;
+  /** Prefix of the server's own paths; only tests set it (to run the script in a sandbox). */
+  readonly root?: string;
 }
 
 export interface BootScriptOptions extends AppRunOptions {
@@ -30,28 +32,39 @@ export interface BootScriptOptions extends AppRunOptions {
 
 /** Where the server's data volume is mounted. */
 export const DATA_MOUNT = '/var/lib/scale-ladder';
+/** Where the app's env file and the migration marker live. */
+const ETC = '/etc/scale-ladder';
 
 function helpers(o: AppRunOptions): string[] {
+  const etc = `${o.root ?? ''}${ETC}`;
   return [
     'set -euo pipefail',
     `REGION='${o.region}'`,
     'secret() { local v; v=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id "$1" --query SecretString --output text); if [ -n "${2:-}" ]; then printf %s "$v" | jq -r ".$2"; else printf %s "$v"; fi; }',
-    // (Re)writes the app's env file from the environment parameter and (re)starts the app container.
-    'run_app() {',
-    `  local env; env=$(aws ssm get-parameter --region "$REGION" --name '${o.environmentParameter}' --query Parameter.Value --output text)`,
-    '  install -d -m 700 /etc/scale-ladder',
-    '  install -m 600 /dev/null /etc/scale-ladder/app.env.new',
-    '  printf %s "$env" | jq -r \'.variables | to_entries[] | "\\(.key)=\\(.value)"\' >> /etc/scale-ladder/app.env.new',
-    '  local name; for name in $(printf %s "$env" | jq -r \'.secrets | keys[]\'); do',
-    '    echo "$name=$(secret "$(printf %s "$env" | jq -r --arg n "$name" \'.secrets[$n].arn\')" "$(printf %s "$env" | jq -r --arg n "$name" \'.secrets[$n].field // ""\')")" >> /etc/scale-ladder/app.env.new',
+    // Functions return on the first failure themselves: `set -e` does not apply inside a
+    // function called as part of `||` / `&&`, and an `echo "$(cmd)"` hides cmd's failure.
+    // write_app_env: the app's variables from the environment parameter, into app.env.new.
+    'write_app_env() {',
+    '  local env name arn field value',
+    `  env=$(aws ssm get-parameter --region "$REGION" --name '${o.environmentParameter}' --query Parameter.Value --output text) || return 1`,
+    `  install -d -m 700 ${etc} && install -m 600 /dev/null ${etc}/app.env.new || return 1`,
+    `  printf %s "$env" | jq -r '.variables | to_entries[] | "\\(.key)=\\(.value)"' >> ${etc}/app.env.new || return 1`,
+    '  for name in $(printf %s "$env" | jq -r \'.secrets | keys[]\'); do',
+    '    arn=$(printf %s "$env" | jq -r --arg n "$name" \'.secrets[$n].arn\') || return 1',
+    '    field=$(printf %s "$env" | jq -r --arg n "$name" \'.secrets[$n].field // ""\') || return 1',
+    '    value=$(secret "$arn" "$field") || return 1',
+    `    echo "$name=$value" >> ${etc}/app.env.new || return 1`,
     '  done',
-    '  mv /etc/scale-ladder/app.env.new /etc/scale-ladder/app.env',
+    '}',
+    // start_app: (re)starts the app container from app.env.
+    'start_app() {',
     ...(o.registryLogin
-      ? [`  aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo '${o.appImage}' | cut -d/ -f1)"`]
+      ? [`  aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo '${o.appImage}' | cut -d/ -f1)" || return 1`]
       : []),
     '  docker rm -f app 2>/dev/null || true',
-    `  docker run -d --name app --restart always --network host --env-file /etc/scale-ladder/app.env ${logOptions(o.logGroup)} --log-opt awslogs-stream=app '${o.appImage}'`,
+    `  docker run -d --name app --restart always --network host --env-file ${etc}/app.env ${logOptions(o.logGroup)} --log-opt awslogs-stream=app '${o.appImage}' || return 1`,
     '}',
+    `run_app() { write_app_env || return 1; mv ${etc}/app.env.new ${etc}/app.env || return 1; start_app; }`,
   ];
 }
 
@@ -108,30 +121,41 @@ const HEREDOC_END = 'SCALE_LADDER_COPY_DATABASE_END';
  */
 export function migrationScript(o: MigrationScriptOptions): string {
   if (COPY_DATABASE_SCRIPT.split('\n').includes(HEREDOC_END)) throw new Error(`the copy script must not contain the line ${HEREDOC_END}`);
-  const work = `${DATA_MOUNT}/migration`;
+  const etc = `${o.app.root ?? ''}${ETC}`;
+  const mount = `${o.app.root ?? ''}${DATA_MOUNT}`;
+  const work = `${mount}/migration`;
   return [
     ...helpers(o.app),
-    `SRC_PASS=$(secret '${o.sourceSecretArn}' password)`,
-    `DST_USER=$(secret '${o.targetSecretArn}' username)`,
-    `DST_PASS=$(secret '${o.targetSecretArn}' password)`,
-    'trap \'[ "${SWITCHED:-}" = yes ] || docker start app\' EXIT',
-    `install -d -m 700 ${work}`,
-    `cat > ${work}/copy-database.sh <<'${HEREDOC_END}'`,
+    // Until the switch, any exit restarts the app on the server's database: the same
+    // container if it still exists, else a new one from the saved server environment.
+    `restore_app() { [ "\${SWITCHED:-}" = yes ] && return 0; docker start app >/dev/null 2>&1 || { cp -p ${etc}/app.env.server ${etc}/app.env && start_app; }; }`,
+    `free_volume() { { docker update --restart=no postgres >/dev/null 2>&1 && docker stop postgres >/dev/null; } || ! docker ps -q -f name=^postgres$ | grep -q . || return 1; ! mountpoint -q ${mount} || umount ${mount} || return 1; sed -i '\\#${mount}#d' ${o.app.root ?? ''}/etc/fstab; }`,
+    `if [ -e ${etc}/migrated ]; then`,
+    `  echo "already switched to the managed database ($(cat ${etc}/migrated)); only freeing the volume"`,
+    'else',
+    `  SRC_PASS=$(secret '${o.sourceSecretArn}' password)`,
+    `  DST_USER=$(secret '${o.targetSecretArn}' username)`,
+    `  DST_PASS=$(secret '${o.targetSecretArn}' password)`,
+    `  install -d -m 700 ${work}`,
+    `  cat > ${work}/copy-database.sh <<'${HEREDOC_END}'`,
     COPY_DATABASE_SCRIPT,
     HEREDOC_END,
-    'docker stop app',
+    `  cp -p ${etc}/app.env ${etc}/app.env.server`,
+    '  trap restore_app EXIT',
+    '  docker stop app',
     [
-      `docker run --rm --network host -v ${work}:/work`,
+      `  docker run --rm --network host -v ${work}:/work`,
       '-e SOURCE_HOST=127.0.0.1 -e SOURCE_PORT=5432 -e SOURCE_USER=postgres -e SOURCE_PASSWORD="$SRC_PASS" -e SOURCE_DB=postgres -e SOURCE_SSLMODE=disable',
       `-e TARGET_HOST='${o.targetHost}' -e TARGET_PORT='${o.targetPort}' -e TARGET_USER="$DST_USER" -e TARGET_PASSWORD="$DST_PASS" -e TARGET_DB=postgres -e TARGET_SSLMODE=require`,
       `-e WORK_DIR=/work '${o.postgresImage}' bash /work/copy-database.sh`,
     ].join(' '),
-    'run_app',
-    'SWITCHED=yes',
+    '  run_app',
+    '  SWITCHED=yes',
+    `  date -u +%FT%TZ > ${etc}/migrated`,
+    '  echo "app switched to the managed database"',
+    'fi',
     // The server's PostgreSQL has served its last query: free the volume for the retirement.
-    'docker update --restart=no postgres && docker stop postgres',
-    `umount ${DATA_MOUNT}`,
-    `sed -i '\\#${DATA_MOUNT}#d' /etc/fstab`,
-    'echo "copy verified, app switched to the managed database, server PostgreSQL stopped and its volume unmounted; the volume is retained and may be deleted by hand once the app has been verified there"',
+    'free_volume || { echo "the app runs on the managed database, but the server\'s PostgreSQL or data volume could not be freed; run this document again (it only retries freeing the volume)" >&2; exit 4; }',
+    'echo "server PostgreSQL stopped and its volume unmounted; the volume is retained and may be deleted by hand once the app has been verified on the managed database"',
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -73,6 +73,8 @@ export class ShardRebalancer extends Construct {
       secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'rebalance' }),
       readonlyRootFilesystem: false,
+      // Fargate's longest grace between SIGTERM and SIGKILL, so an interrupted batch can undo its fence and copies.
+      stopTimeout: Duration.seconds(120),
     });
     Validations.of(this.taskDefinition).acknowledge(
       { id: 'AwsSolutions-ECS2', reason: 'Only the shard map and client settings are plain variables; passwords and the bucket assignment come from Secrets Manager and SSM.' },

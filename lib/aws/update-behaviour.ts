@@ -178,11 +178,11 @@ const DOCUMENTED: Record<string, TypeUpdates> = {
     ],
     someInterruptions: [],
   },
-  // Not a stateful type, but a parameter can be marked as holding data (holds-data.ts).
+  // Not a stateful type, but a parameter can be marked as holding data (holds-data.ts): its
+  // value is written at run time, and any update of the resource puts the template's value
+  // back (PutParameter with the whole definition), so no change to it counts as in place.
   'AWS::SSM::Parameter': {
-    noInterruption: [
-      'AllowedPattern', 'DataType', 'Description', 'Policies', 'Tags', 'Tier', 'Type', 'Value',
-    ],
+    noInterruption: [],
     someInterruptions: [],
   },
   // No page in the revision above: every property change counts as a replacement until one is cited.

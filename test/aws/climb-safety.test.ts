@@ -54,11 +54,15 @@ describe('adding shards moves no key', () => {
     expect(routed).toBeGreaterThan(1);
   });
 
-  test('a swap that changes the bucket parameter is UNSAFE, as for any data-bearing resource', () => {
+  test.each([
+    ['renames it (a new parameter, starting over on shard 0)', 'Name', '/other/name'],
+    ['changes its template value (an update writes it over the live assignment)', 'Value', '[1]'],
+    ['changes only its description (an update still writes the template value back)', 'Description', 'new words'],
+  ])('a swap that %s is UNSAFE', (_, property, value) => {
     const before = awsTemplatesJson('10M');
     const after = JSON.parse(JSON.stringify(awsTemplatesJson('100M')));
     const [id] = byPath(after[STACK_ID], 'Shards/ShardBuckets/Resource');
-    after[STACK_ID].Resources[id].Properties.Name = '/other/name';
+    after[STACK_ID].Resources[id].Properties[property] = value;
     const plan = planAwsTemplates('10M', '100M', before, after);
     expect(plan.changes.filter(c => c.id.endsWith(`/${id}`)).map(c => [c.action, c.stateful])).toEqual([['REPLACE', true]]);
     expect(plan.verdict).toBe('UNSAFE');
@@ -113,7 +117,7 @@ describe('the server\'s database moves with exact verification, then frees the v
 
   test('the SSM document runs the shipped copy script, line for line (exact counts and checksums, not estimates)', () => {
     const lines = doc().map(l => (typeof l === 'string' ? l : JSON.stringify(l)));
-    const start = lines.findIndex(l => l.startsWith('cat > /var/lib/scale-ladder/migration/copy-database.sh'));
+    const start = lines.findIndex(l => l.trimStart().startsWith('cat > /var/lib/scale-ladder/migration/copy-database.sh'));
     expect(start).toBeGreaterThan(0);
     expect(lines.slice(start + 1, start + 1 + COPY_DATABASE_SCRIPT.split('\n').length).join('\n')).toBe(COPY_DATABASE_SCRIPT);
     expect(text()).not.toContain('n_live_tup');
@@ -122,12 +126,12 @@ describe('the server\'s database moves with exact verification, then frees the v
   test('only after the verified switch does it stop PostgreSQL and unmount the data volume', () => {
     const lines = doc().map(l => (typeof l === 'string' ? l : JSON.stringify(l)));
     const run = lines.findIndex(l => l.includes('bash /work/copy-database.sh'));
-    const switched = lines.indexOf('SWITCHED=yes');
-    const unmount = lines.indexOf('umount /var/lib/scale-ladder');
+    const switched = lines.indexOf('  SWITCHED=yes');
+    const unmount = lines.findIndex(l => l.startsWith('free_volume ||'));
     expect(run).toBeGreaterThan(0);
     expect(switched).toBeGreaterThan(run);
-    expect(lines.findIndex(l => l.includes('docker stop postgres'))).toBeGreaterThan(switched);
     expect(unmount).toBeGreaterThan(switched);
+    expect(lines.find(l => l.startsWith('free_volume()'))).toMatch(/docker stop postgres.*umount \/var\/lib\/scale-ladder/);
   });
 
   test('10K → 100K: the plan\'s first step checks the volume is free before the deploy detaches it', () => {

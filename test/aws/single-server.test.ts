@@ -109,7 +109,8 @@ describe('SingleServer after the database moved out (rung 10K)', () => {
     expect(commands).toContain('docker start app');
     const afterCopy = commands.slice(commands.indexOf('bash /work/copy-database.sh'));
     expect(afterCopy.indexOf('run_app')).toBeLessThan(afterCopy.indexOf('SWITCHED=yes'));
-    expect(afterCopy).toContain('umount /var/lib/scale-ladder');
+    expect(afterCopy.indexOf('SWITCHED=yes')).toBeLessThan(afterCopy.indexOf('free_volume ||'));
+    expect(commands).toContain('umount /var/lib/scale-ladder');
     template.hasOutput('*', { Value: { Ref: Match.stringLikeRegexp('ServerMigrateDatabase') } });
   });
 
