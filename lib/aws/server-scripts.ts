@@ -128,7 +128,7 @@ export function migrationScript(o: MigrationScriptOptions): string {
     ...helpers(o.app),
     // Until the switch, any exit restarts the app on the server's database: the same
     // container if it still exists, else a new one from the saved server environment.
-    `restore_app() { [ "\${SWITCHED:-}" = yes ] && return 0; docker start app >/dev/null 2>&1 || { cp -p ${etc}/app.env.server ${etc}/app.env && start_app; }; }`,
+    `restore_app() { rm -f ${work}/credentials.env; [ "\${SWITCHED:-}" = yes ] && return 0; docker start app >/dev/null 2>&1 || { cp -p ${etc}/app.env.server ${etc}/app.env && start_app; }; }`,
     `free_volume() { { docker update --restart=no postgres >/dev/null 2>&1 && docker stop postgres >/dev/null; } || ! docker ps -q -f name=^postgres$ | grep -q . || return 1; ! mountpoint -q ${mount} || umount ${mount} || return 1; sed -i '\\#${mount}#d' ${o.app.root ?? ''}/etc/fstab; }`,
     `if [ -e ${etc}/migrated ]; then`,
     `  echo "already switched to the managed database ($(cat ${etc}/migrated)); only freeing the volume"`,
@@ -142,13 +142,17 @@ export function migrationScript(o: MigrationScriptOptions): string {
     HEREDOC_END,
     `  cp -p ${etc}/app.env ${etc}/app.env.server`,
     '  trap restore_app EXIT',
+    // Passwords go through a private env file, not the command line (which `ps` shows).
+    `  install -m 600 /dev/null ${work}/credentials.env`,
+    `  printf 'SOURCE_PASSWORD=%s\\nTARGET_USER=%s\\nTARGET_PASSWORD=%s\\n' "$SRC_PASS" "$DST_USER" "$DST_PASS" > ${work}/credentials.env`,
     '  docker stop app',
     [
-      `  docker run --rm --network host -v ${work}:/work`,
-      '-e SOURCE_HOST=127.0.0.1 -e SOURCE_PORT=5432 -e SOURCE_USER=postgres -e SOURCE_PASSWORD="$SRC_PASS" -e SOURCE_DB=postgres -e SOURCE_SSLMODE=disable',
-      `-e TARGET_HOST='${o.targetHost}' -e TARGET_PORT='${o.targetPort}' -e TARGET_USER="$DST_USER" -e TARGET_PASSWORD="$DST_PASS" -e TARGET_DB=postgres -e TARGET_SSLMODE=require`,
+      `  docker run --rm --network host -v ${work}:/work --env-file ${work}/credentials.env`,
+      '-e SOURCE_HOST=127.0.0.1 -e SOURCE_PORT=5432 -e SOURCE_USER=postgres -e SOURCE_DB=postgres -e SOURCE_SSLMODE=disable',
+      `-e TARGET_HOST='${o.targetHost}' -e TARGET_PORT='${o.targetPort}' -e TARGET_DB=postgres -e TARGET_SSLMODE=require`,
       `-e WORK_DIR=/work '${o.postgresImage}' bash /work/copy-database.sh`,
     ].join(' '),
+    `  rm -f ${work}/credentials.env`,
     '  run_app',
     '  SWITCHED=yes',
     `  date -u +%FT%TZ > ${etc}/migrated`,

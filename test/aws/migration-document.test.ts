@@ -28,9 +28,9 @@ const FAKE_DOCKER = [
   '      case "$1" in',
   '        -e) envs+=("$2"); shift 2 ;;',
   '        -v) vols+=("$2"); shift 2 ;;',
+  '        --env-file) envfile=$2; [ "$name" = app ] || while IFS= read -r kv; do envs+=("$kv"); done < "$2"; shift 2 ;;',
   '        --rm|-d|-i) shift ;;',
   '        --name) name=$2; shift 2 ;;',
-  '        --env-file) envfile=$2; shift 2 ;;',
   '        --network|--restart|--log-driver|--log-opt|-p) shift 2 ;;',
   '        *) break ;;',
   '      esac',
@@ -170,6 +170,9 @@ describe('the 1K → 10K document, run with real PostgreSQL', () => {
     expect(box.exists('postgres-stopped')).toBe(true);
     expect(box.exists('mounted')).toBe(false);
     expect(box.read('/etc/fstab')).toBe('');
+    // Passwords reached the copy through a private file, never the command line, and the file is gone.
+    expect(result.log).not.toContain(PG_PASSWORD);
+    expect(box.exists('/var/lib/scale-ladder/migration/credentials.env')).toBe(false);
     const log = result.log.split('\n');
     expect(log.findIndex(l => l === 'docker stop app')).toBeLessThan(log.findIndex(l => l.includes('copy-database.sh')));
     expect(log.findIndex(l => l.includes('--name app'))).toBeGreaterThan(log.findIndex(l => l.includes('copy-database.sh')));
