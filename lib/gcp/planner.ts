@@ -1,4 +1,4 @@
-import { DISK_UNMOUNTED_LOG, MIGRATED_MARKER } from './startup-script';
+import { COPY_UNIT, copyCommand, DISK_UNMOUNTED_LOG, MIGRATED_MARKER, SERVER_METADATA, SERVER_POSTGRES_IMAGE } from './startup-script';
 import { gcpRungConfig, GcpRungOptions, layerOf } from './synth-rung';
 import { forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
 import { applyMoves, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
@@ -193,6 +193,14 @@ function one(config: any, type: string, suffix: string): Found | undefined {
   return byPath(config, type, suffix)[0];
 }
 
+/*
+ * The copy into Cloud SQL runs only when the operator starts it, on the running server, over
+ * `gcloud compute ssh --tunnel-through-iap --command` (cloud.google.com/sdk/gcloud/reference/compute/ssh;
+ * cloud.google.com/compute/docs/connect/ssh-using-iap; the server admits SSH only from IAP's
+ * range). Nothing restarts the VM: the 10K apply changes only metadata values, which the provider
+ * sets in place with Instances.SetMetadata and no stop (startup-script.ts cites the source). The
+ * copy runs in a transient systemd unit, so a dropped SSH session does not end it.
+ */
 function copySteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): MigrationStep {
   const vm = one(fromConfig, 'google_compute_instance', 'SingleServer/Instance')?.body ?? {};
   const disk = one(fromConfig, 'google_compute_disk', 'SingleServer/DataDisk')?.body ?? {};
@@ -200,12 +208,14 @@ function copySteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): Migrat
   const project = vm.project ?? 'PROJECT';
   const where = `--zone ${vm.zone ?? 'ZONE'} --project ${project}`;
   const via = to.spec.server.running ? to : intermediateRung(from, to, Tier.all());
+  const ssh = (command: string) => `gcloud compute ssh ${vm.name} ${where} --tunnel-through-iap --command '${command}'`;
+  const start = ssh(copyCommand());
   const steps = [
-    `1. terraform apply the ${via?.name ?? to.name} rung: Cloud SQL instance '${sql.name ?? 'app-db'}' comes up on a private IP; the server keeps running and its startup script changes in place.`,
+    `1. terraform apply the ${via?.name ?? to.name} rung: Cloud SQL instance '${sql.name ?? 'app-db'}' comes up on a private IP. On the server only the metadata values ${SERVER_METADATA.database} and ${SERVER_METADATA.environment} change, in place and without a restart; the startup script is the same text as before. The server keeps serving from its own PostgreSQL, also across any reboot, until you start the copy.`,
     via === to
-      ? `2. Reboot the server so the new startup script runs: gcloud compute instances reset ${vm.name} ${where}. It stops the app, starts the old data directory on disk '${disk.name}' as a throw-away PostgreSQL and runs the shipped copy script in postgres:16: pg_dump, pg_restore into Cloud SQL over TLS in one transaction, then the exact row count (count(*)) and a checksum of every table, and every sequence, on both sides. Only a verified copy runs ON_VERIFIED, which writes ${MIGRATED_MARKER} on the disk; the script then unmounts the disk and starts the app against Cloud SQL. Follow it with: gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep -E 'scale-ladder|copy-database|verified|mismatch'. On failure the app stays stopped and the local data untouched; fix and reset again.`
-      : `2. ${to.name} retires the server, so the copy cannot run on it: swap to ${via?.name ?? '10K'} first (steps above: apply, then gcloud compute instances reset ${vm.name} ${where}), verify, then swap to ${to.name}. Nothing is lost if you do not: disk '${disk.name}' stays with prevent_destroy, and attaching it to a temporary VM and running the same copy script copies it later.`,
-    `3. Verify: the serial log shows 'verified: <n> tables, <m> rows, <k> sequences' (no 'mismatch:' line) and '${DISK_UNMOUNTED_LOG}'.`,
+      ? `2. At a quiet time, start the copy on the running server (no reboot): ${start}. The app is down from this moment until the copy ends (Caddy answers 502); the server's PostgreSQL keeps running and nothing writes to it. The copy runs the shipped copy script in ${SERVER_POSTGRES_IMAGE} against the server's PostgreSQL: pg_dump, pg_restore into Cloud SQL over TLS in one transaction, then the exact row count (count(*)) and a checksum of every table, and every sequence, on both sides. Only a verified copy runs ON_VERIFIED, which writes ${MIGRATED_MARKER} on disk '${disk.name}'; then PostgreSQL stops, the disk is unmounted and the app starts against Cloud SQL. On failure the app restarts unchanged on the server's database, no marker is written, and the log says 'copy FAILED' (copy-database exit 3 means Cloud SQL already holds tables); fix and run the same command again.`
+      : `2. ${to.name} retires the server, so the copy cannot run on it: swap to ${via?.name ?? '10K'} first (steps above: apply, then start the copy with ${start}), verify, then swap to ${to.name}. Nothing is lost if you do not: disk '${disk.name}' stays with prevent_destroy, and attaching it to a temporary VM and running the same copy script copies it later.`,
+    `3. Follow it: ${ssh(`sudo journalctl -u ${COPY_UNIT} -f`)} (or gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep -E 'scale-ladder|copy-database|verified|mismatch'). Verify: the log shows 'verified: <n> tables, <m> rows, <k> sequences' (no 'mismatch:' line), '${DISK_UNMOUNTED_LOG}' and 'scale-ladder: the app serves from Cloud SQL'.`,
     `4. Disk '${disk.name}' (and its daily snapshots) stays declared and protected on every rung; keep it until you have verified the copy and a Cloud SQL backup exists.`,
   ];
   return { title: 'Copy the server-local PostgreSQL into Cloud SQL', instructions: steps.join('\n') };

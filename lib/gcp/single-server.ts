@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { baseSettings, GcpBaseProps, IAP_RANGE, labels, PROTECT } from './common';
 import { Network } from './network';
 import { zonesOf } from './regions';
-import { serverStartupScript } from './startup-script';
+import { serverMetadata, serverStartupScript } from './startup-script';
 import { requireIntInRange, requirePattern } from '../core/errors';
 
 /** Props of `SingleServer`. */
@@ -227,14 +227,10 @@ export class SingleServer extends Construct {
         'block-project-ssh-keys': 'TRUE',
         'google-logging-enabled': 'true',
         'google-monitoring-enabled': 'true',
-        'startup-script': serverStartupScript({
-          image: props.image,
-          port,
-          hostsDatabase,
-          domainName: props.domainName,
-          environment: props.environment ?? {},
-          secretEnvironment: Object.fromEntries(secrets),
-        }),
+        // The same script on 1K and 10K; what differs is in the scale-ladder-* keys, which update
+        // in place without a restart (see startup-script.ts for the provider source).
+        'startup-script': serverStartupScript({ image: props.image, port, domainName: props.domainName }),
+        ...serverMetadata({ hostsDatabase, environment: props.environment ?? {}, secretEnvironment: Object.fromEntries(secrets) }),
       },
       lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image'] },
     });

@@ -294,7 +294,7 @@ test('1K → 10K migration ships the copy step and names the real VM, zone and d
   const plan = planGcp('1K', '10K');
   expect(plan.verdict).toBe('MIGRATION');
   const text = plan.migrations[0].instructions;
-  expect(text).toContain('gcloud compute instances reset app-server --zone us-central1-a --project my-scale-ladder-project');
+  expect(text).toContain('gcloud compute ssh app-server --zone us-central1-a --project my-scale-ladder-project --tunnel-through-iap --command');
   expect(text).toContain("disk 'app-pgdata'");
   expect(text).toContain("'verified: <n> tables, <m> rows, <k> sequences'");
   const skip = planGcp('1K', '100K').migrations[0].instructions;

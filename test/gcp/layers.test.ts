@@ -42,35 +42,38 @@ describe('SingleServer (1K)', () => {
     expect(find(c(), 'google_compute_firewall', 'SingleServer/Web').allow).toEqual([{ protocol: 'tcp', ports: ['80'] }]);
   });
   test('the startup script runs PostgreSQL on the disk and never contains Terraform template syntax of its own', () => {
-    const script: string = find(c(), 'google_compute_instance', 'SingleServer/Instance').metadata['startup-script'];
+    const vm = find(c(), 'google_compute_instance', 'SingleServer/Instance');
+    const script: string = vm.metadata['startup-script'];
     expect(script).toContain('-p 127.0.0.1:5432:5432 -v "$MNT":/var/lib/postgresql/data');
     expect(script).not.toContain('%{');
-    const interpolations = [...script.matchAll(/\$\{([^}]*)\}/g)].map(m => m[1]);
-    expect(interpolations).toEqual(['google_secret_manager_secret.App_Credentials_Secret_19C56903.id']);
+    // Nothing rung-specific in the script: the environment and secrets are metadata values.
+    expect([...script.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map(m => m[1])).toEqual([]);
+    expect(vm.metadata['scale-ladder-database']).toBe('server');
+    expect(vm.metadata['scale-ladder-secrets']).toBe('DATABASE_PASSWORD=${google_secret_manager_secret.App_Credentials_Secret_19C56903.id}\n');
   });
-  test('10K: the server runs the shipped copy script itself (the same text the data-move tests run), marks the disk only after a verified copy, then unmounts it', () => {
-    const script: string = find(rung('10K'), 'google_compute_instance', 'SingleServer/Instance').metadata['startup-script'];
+  test('10K: the server embeds the shipped copy script (the same text the data-move tests run) for the operator\'s copy, marks the disk only after a verified copy, then unmounts it', () => {
+    const vm = find(rung('10K'), 'google_compute_instance', 'SingleServer/Instance');
+    const script: string = vm.metadata['startup-script'];
     const start = script.indexOf(`cat > ${SERVER_COPY_SCRIPT_PATH} <<'${COPY_SCRIPT_DELIMITER}'\n`);
     const end = script.indexOf(`\n${COPY_SCRIPT_DELIMITER}\n`, start);
     expect(start).toBeGreaterThan(0);
     const embedded = script.slice(script.indexOf('\n', start) + 1, end + 1);
     expect(fromTerraformLiteral(embedded)).toBe(COPY_DATABASE_SCRIPT);
-    // Outside the escaped script the only interpolations are the library's own references.
     const own = script.slice(0, start) + script.slice(end);
-    expect([...new Set([...own.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map(m => m[1]))]).toEqual([
-      'google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09.private_ip_address',
-      'google_secret_manager_secret.App_Credentials_Secret_19C56903.id',
-    ]);
+    expect([...own.matchAll(/(?<!\$)\$\{([^}]*)\}/g)]).toEqual([]);
     expect([...embedded.matchAll(/(?<!\$)\$\{/g)]).toEqual([]);
     expect(embedded).not.toMatch(/(?<!%)%\{/);
+    expect(vm.metadata['scale-ladder-database']).toBe('managed');
+    expect(vm.metadata['scale-ladder-env']).toContain('DATABASE_HOST=${google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09.private_ip_address}\n');
     const run = script.split('\n').find(l => l.includes('bash /copy-database.sh'))!;
-    expect(run).toContain('-e SOURCE_HOST=127.0.0.1 -e SOURCE_PORT=5433');
+    expect(run).toContain('-e SOURCE_HOST=127.0.0.1 -e SOURCE_PORT=5432');
     expect(run).toContain('-e TARGET_HOST="$TARGET"');
     expect(run).toContain('-e TARGET_SSLMODE=require');
     expect(run).toContain('-e ON_VERIFIED="date -u +%Y-%m-%dT%H:%M:%SZ > /pgdisk/MIGRATED-TO-CLOUD-SQL"');
-    expect(script.indexOf('umount "$MNT"')).toBeGreaterThan(script.indexOf('bash /copy-database.sh'));
+    // The copy is the operator's `migrate` action, never the boot's.
+    const boot = script.slice(script.indexOf('\nboot() {'), script.indexOf('\nmigrate() {'));
+    expect(boot).not.toContain('copy-database');
     expect(script).toContain(DISK_UNMOUNTED_LOG);
-    expect(script).not.toMatch(/docker run -d --name postgres --restart always/);
   });
   test('the VM retires at 100K but its disk and snapshot schedule stay', () => {
     expect(rung('100K').resource.google_compute_instance).toBeUndefined();

@@ -49,8 +49,9 @@ describe.each(RUNGS)('rung %s', name => {
     }
     const vm = all(config(), 'google_compute_instance')[0];
     if (vm) {
-      const script: string = vm.metadata['startup-script'];
-      for (const v of AppContract.variablesFor(tier)) expect(script).toContain(`${v.name}=`);
+      // The server reads its environment from metadata (the startup script is the same on every rung).
+      const names = `${vm.metadata['scale-ladder-env']}${vm.metadata['scale-ladder-secrets']}`.split('\n').filter(l => l !== '').map(l => l.split('=')[0]);
+      expect(names.sort()).toEqual(AppContract.variablesFor(tier).map(v => v.name).sort());
     }
     expect(services.length + (vm ? 1 : 0)).toBeGreaterThan(0);
   });
