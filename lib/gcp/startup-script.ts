@@ -84,9 +84,19 @@ export function serverMetadata(o: ServerMetadataOptions): Record<string, string>
   };
 }
 
-/** The operator's command that starts the copy on the server (as root, in its own systemd unit). */
+/** Where the operator's copy command saves the current startup script before running it. */
+export const OPERATOR_STARTUP_COPY = '/var/lib/scale-ladder/startup-script.sh';
+
+/**
+ * The operator's command that starts the copy on the server: it fetches the startup script as
+ * the metadata holds it now (so a server last booted with an older script runs the current
+ * logic) and runs it with `migrate`, as root, in its own systemd unit.
+ */
 export function copyCommand(): string {
-  return `sudo systemctl reset-failed ${COPY_UNIT} 2>/dev/null; sudo systemd-run --unit ${COPY_UNIT} --property StandardOutput=journal+console --property StandardError=journal+console bash ${SERVER_SCRIPT_PATH} migrate`;
+  return [
+    `sudo mkdir -p /var/lib/scale-ladder && sudo curl -sf -H "Metadata-Flavor: Google" -o ${OPERATOR_STARTUP_COPY} http://metadata.google.internal/computeMetadata/v1/instance/attributes/startup-script`,
+    `&& { sudo systemctl reset-failed ${COPY_UNIT} 2>/dev/null || true; sudo systemd-run --unit ${COPY_UNIT} --property StandardOutput=journal+console --property StandardError=journal+console bash ${OPERATOR_STARTUP_COPY} migrate; }`,
+  ].join(' ');
 }
 
 function serverLogic(o: StartupScriptOptions): string[] {
@@ -234,7 +244,8 @@ export function serverStartupScript(o: StartupScriptOptions): string {
     `cat > ${SERVER_SCRIPT_PATH} <<'${SERVER_SCRIPT_DELIMITER}'`,
     ...serverLogic(o),
     SERVER_SCRIPT_DELIMITER,
-    `exec bash ${SERVER_SCRIPT_PATH} boot`,
+    '# No argument at boot (boot); the operator\'s copy command passes migrate.',
+    `exec bash ${SERVER_SCRIPT_PATH} "$@"`,
   ];
   return lines.filter(l => l !== '').join('\n') + '\n';
 }

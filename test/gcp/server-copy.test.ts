@@ -200,5 +200,9 @@ describe('1K → 10K: the startup script stays the same and never copies', () =>
     expect(text).toContain('The app is down from this moment until the copy ends');
     expect(text).toContain('copy FAILED');
     expect(planGcp('1K', '100K').migrations[0].instructions).not.toContain('instances reset');
+    // The copy runs the startup script as the metadata holds it now, with `migrate`; at boot it gets no argument.
+    expect(copyCommand()).toContain('http://metadata.google.internal/computeMetadata/v1/instance/attributes/startup-script');
+    expect(copyCommand()).toMatch(/systemd-run --unit scale-ladder-copy .* bash \S+ migrate; }$/);
+    expect(fromTerraformLiteral(metadataOf('10K')['startup-script'])).toMatch(new RegExp(`\nexec bash ${SERVER_SCRIPT_PATH} "\\$@"\n$`));
   });
 });
