@@ -150,6 +150,7 @@ function shown(value: string | undefined): string {
  */
 export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readonly ResourceChange[]): Interruption[] {
   const out: Interruption[] = [];
+  const sqlRestarts: string[] = [];
   for (const change of changes) {
     if (change.action !== 'UPDATE' || !change.stateful) continue;
     const [type, name] = [change.type, change.id.slice(change.type.length + 1)];
@@ -166,6 +167,7 @@ export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readon
     const detail = hits.map(h => `${h.path} ${shown(fb[h.path])} → ${shown(fa[h.path])}`).join(', ');
     const whats = [...new Set(hits.map(h => h.behaviour.what))].join(' and ');
     const once = hits.length > 1 ? ' once (the provider sends the changed settings in one call)' : '';
+    if (type === 'google_sql_database_instance') sqlRestarts.push(change.id);
     out.push({
       id: change.id,
       what: `${KIND[type] ?? type} '${resolved(toConfig, String(after.name ?? name))}' ${whats}${once} to apply ${detail}`,
@@ -173,7 +175,66 @@ export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readon
       source: [...new Set(hits.map(h => h.behaviour.source))].join('; '),
     });
   }
-  return out;
+  if (sqlRestarts.length === 0) return out;
+  const order = sqlRestartOrder(toConfig, sqlRestarts);
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : -1);
+  return out
+    .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id))
+    .map(i => (order.includes(i.id) ? { ...i, what: `${i.what}${sqlRestartNote(toConfig, i.id, order)}` } : i));
+}
+
+/*
+ * Cloud SQL restarts, one at a time. Terraform walks its dependency graph in parallel, up to 10
+ * operations at once by default (developer.hashicorp.com/terraform/cli/commands/apply, -parallelism),
+ * so one plain apply restarts every changed instance together, and with shards all writes stop
+ * at once. A targeted apply (`terraform apply -target=ADDRESS`) plans only the target and what it
+ * depends on (developer.hashicorp.com/terraform/cli/commands/plan, "Resource Targeting"), so
+ * applying each restarting instance on its own restarts exactly one. A replica refers to its
+ * primary (master_instance_name), so targeting it also applies its primary: the primary goes
+ * first, then its replicas one by one, then the next shard.
+ */
+
+/** The shard a Cloud SQL primary serves, from its name (`…-db` is shard 0, `…-db-shard-N` shard N). */
+function shardOfName(name: string): number {
+  const m = /-shard-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The primary address a replica body refers to, if it is a replica. */
+function primaryOf(body: any): string | undefined {
+  const m = /^\$\{(google_sql_database_instance\.[A-Za-z0-9_-]+)\.name\}$/.exec(String(body?.master_instance_name ?? ''));
+  return m?.[1];
+}
+
+/** `ids` (Cloud SQL addresses) in the order to restart them: shard by shard, each primary before its replicas. */
+export function sqlRestartOrder(config: any, ids: readonly string[]): string[] {
+  const bodyOf = (id: string) => config.resource?.google_sql_database_instance?.[id.split('.')[1]];
+  const primaryAddress = (id: string) => primaryOf(bodyOf(id)) ?? id;
+  const key = (id: string): [number, number, string] => {
+    const primary = primaryAddress(id);
+    const name = String(bodyOf(primary)?.name ?? primary);
+    return [shardOfName(name), primary === id ? 0 : 1, String(bodyOf(id)?.name ?? id)];
+  };
+  return [...ids].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2].localeCompare(kb[2]);
+  });
+}
+
+function sqlRestartNote(config: any, id: string, order: readonly string[]): string {
+  const body = config.resource.google_sql_database_instance[id.split('.')[1]];
+  const primary = primaryOf(body);
+  const k = order.indexOf(id) + 1;
+  const sharded = Object.values<any>(config.resource.google_sql_database_instance).some(b => /-shard-\d+$/.test(String(b.name)));
+  const shard = shardOfName(String(config.resource.google_sql_database_instance[(primary ?? id).split('.')[1]]?.name ?? ''));
+  const keys = sharded ? `shard ${shard}'s keys` : 'the app\'s data';
+  const down = primary
+    ? `while it restarts, reads sent to this replica fail (its primary keeps serving reads and writes of ${keys})`
+    : `while it restarts, every read and write of ${keys} fails${sharded ? ' (other shards keep serving)' : ''}`;
+  const alone = order.length > 1
+    ? `; restart ${k} of ${order.length}, on its own at a quiet time: terraform apply -target=${id}${primary ? ' (after its primary\'s)' : ''}, before the full apply (a plain apply restarts them in parallel, up to 10 at a time by default)`
+    : `; terraform apply -target=${id} first, at a quiet time, to choose when`;
+  return `${alone}; ${down}`;
 }
 
 interface Found {
@@ -230,6 +291,7 @@ function copySteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): Migrat
  * once the domain resolves to the load balancer (cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs).
  */
 function retirementSteps(fromConfig: any, toConfig: any): MigrationStep {
+  const restarts = gcpInterruptions(fromConfig, toConfig, diffConfigs(fromConfig, toConfig)).filter(i => i.id.startsWith('google_sql_database_instance.'));
   const vm = one(fromConfig, 'google_compute_instance', 'SingleServer/Instance')?.body ?? {};
   const disk = one(fromConfig, 'google_compute_disk', 'SingleServer/DataDisk')?.body ?? {};
   const serverIp = one(toConfig, 'google_compute_address', 'SingleServer/Address');
@@ -251,7 +313,8 @@ function retirementSteps(fromConfig: any, toConfig: any): MigrationStep {
     : `4. DNS: point your domain's A record at the load balancer's address '${lbName}' (${lbIp?.address ?? 'google_compute_global_address'}: ${lbLookup}), replacing the server's static address '${serverIpName}' (region ${region}).`;
   const steps = [
     `1. Check the server is ready to retire (after the verified copy): gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep '${DISK_UNMOUNTED_LOG}' must show the line, and gcloud compute ssh ${vm.name} ${where} --tunnel-through-iap --command 'sudo docker ps --format "{{.Names}}" | grep -qE "^(postgres|pg-old)$" && echo "PostgreSQL RUNNING" || echo "PostgreSQL stopped"; mountpoint -q /mnt/disks/pgdata && echo "disk MOUNTED" || echo "disk unmounted"' must print "PostgreSQL stopped" and "disk unmounted". Then detach the data disk cleanly: gcloud compute instances detach-disk ${vm.name} --disk ${disk.name} ${where}. Do not go on while PostgreSQL runs or the disk is mounted.`,
-    `2. Bring up the new entry point while the server still serves: terraform apply ${targets} (Terraform also applies everything those depend on: the Cloud Run fleet, the load balancer, the database settings).`,
+    ...restarts.map((r, i) => `${i === 0 ? '   Before step 2, at a quiet time' : '   Then'}: terraform apply -target=${r.id}. ${r.what.split(';')[0]}; the server still serves from it, so for ${r.downtime.split(' (')[0]} every request that needs the database fails. Doing it now chooses that moment: the targeted apply of step 2 includes the database (the fleet's environment refers to it) and would restart it there.`),
+    `2. Bring up the new entry point while the server still serves: terraform apply ${targets} (Terraform also applies everything those depend on: the Cloud Run fleet, the load balancer, the database settings${restarts.length ? ', which no longer restart anything' : ''}).`,
     `3. Check the load balancer answers: curl -fsS "http://$(${lbLookup})${healthPath}" (a new load balancer can take a few minutes to answer).`,
     dns,
     cert ? `   The managed certificate '${cert.name}' provisions only once the name resolves to the load balancer (up to about an hour); HTTPS on the load balancer fails until gcloud compute ssl-certificates describe ${cert.name} --global --project ${project} --format='value(managed.status)' says ACTIVE, so wait for it before the next step.` : '',

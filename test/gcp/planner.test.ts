@@ -63,7 +63,9 @@ describe('planner', () => {
     expect(verdictOf(changes, [])).toBe('SAFE');
     const [restart, ...rest] = gcpInterruptions(before, after, changes);
     expect(rest).toEqual([]);
-    expect(restart).toMatchObject({ id: `google_sql_database_instance.${DB}`, what: "Cloud SQL instance 'app-db' restarts to apply settings.tier db-custom-1-3840 → db-custom-2-7680" });
+    expect(restart.id).toBe(`google_sql_database_instance.${DB}`);
+    expect(restart.what).toBe("Cloud SQL instance 'app-db' restarts to apply settings.tier db-custom-1-3840 → db-custom-2-7680; " +
+      `terraform apply -target=google_sql_database_instance.${DB} first, at a quiet time, to choose when; while it restarts, every read and write of the app's data fails`);
     expect(restart.source).toContain('cloud.google.com/sql/docs/postgres/edit-instance');
     expect(inPlaceUpdate('google_sql_database_instance', 'settings.backup_configuration.backup_retention_settings.retained_backups')?.interruption).toBeUndefined();
   });
