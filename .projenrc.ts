@@ -47,6 +47,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       collectCoverage: false,
       snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+      // Every rung of both clouds is synthesized once per run and shared with the suites as JSON.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      // aws-cdk-lib's CloudFormation validation runs once per rung (test/aws/rungs.test.ts), not in every synth.
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
     },
   },
   tsconfigDev: { include: ['../examples/**/*.ts'], compilerOptions: {} },

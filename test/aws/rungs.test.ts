@@ -3,16 +3,17 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppContract, Tier } from '../../lib';
 import { isStatefulAwsType } from '../../lib/aws/planner';
-import { buildAwsRung, STACK_ID } from '../../lib/aws/synth-rung';
-import { PINNED_FLAGS } from '../support/feature-flags';
-import { AWS_RUNGS, awsRung, awsTemplate, awsTemplateJson } from '../support/rungs';
+import { STACK_ID } from '../../lib/aws/synth-rung';
+import { AWS_RUNGS, awsRung, awsTemplate, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 const RETAINING = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
 // Standard OpenTelemetry variables the tracing sidecar adds (AWS 10M+), beside the app contract.
 const OTEL = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_SERVICE_NAME'];
 
 describe.each(AWS_RUNGS)('rung %s on AWS', (rung) => {
-  const { app, templates } = awsRung(rung);
+  // The run's shared synthesis (jest global setup); awsRung(rung) is this file's own build and
+  // synthesis of the rung, with aws-cdk-lib's CloudFormation validation (off in the other suites).
+  const templates = awsTemplatesJson(rung);
   const tier = Tier.fromName(rung);
 
   test('matches the snapshot (every stack)', () => {
@@ -62,14 +63,25 @@ describe.each(AWS_RUNGS)('rung %s on AWS', (rung) => {
   });
 
   test('synthesis is offline (no context lookups) and deterministic', () => {
-    const again = buildAwsRung(rung, undefined, { context: PINNED_FLAGS }).app.synth();
+    const again = awsRung(rung).assembly;
     expect(again.manifest.missing ?? []).toEqual([]);
+    expect(again.stacks.map(s => s.stackName)).toEqual(Object.keys(templates));
     for (const stack of again.stacks) expect(JSON.stringify(stack.template)).toBe(JSON.stringify(templates[stack.stackName]));
+  });
+
+  test('aws-cdk-lib\'s CloudFormation validation ran on every stack and reports nothing that is not acknowledged in code', () => {
+    // An unacknowledged error already fails the synthesis (@aws-cdk/core:validateAgainstDefaultRules).
+    const reports = awsRung(rung).validationReport.pluginReports;
+    expect(reports.map((r: any) => r.pluginName)).toContain('CloudFormation Validate');
+    for (const report of reports) {
+      expect({ plugin: report.pluginName, conclusion: report.conclusion, violations: report.violations })
+        .toEqual({ plugin: report.pluginName, conclusion: 'success', violations: [] });
+    }
   });
 
   test('cdk-nag AwsSolutions reports nothing that is not acknowledged in code', () => {
     const findings: string[] = [];
-    for (const stack of app.node.children.filter(Stack.isStack)) {
+    for (const stack of awsRung(rung).app.node.children.filter(Stack.isStack)) {
       const report = new AwsSolutionsChecks().validateScope(stack);
       findings.push(...report.violations.map(v => `${v.ruleName}: ${v.violatingResources.map(r => r.constructPath).join(', ')}`));
     }
@@ -115,7 +127,7 @@ describe('what each rung switches on (primary stack)', () => {
   });
 
   test('1B routes by latency with health checks in every region; the CDN sends every method to that latency-routed origin', () => {
-    const regions = Object.values<any>(awsRung('1B').templates);
+    const regions = Object.values<any>(awsTemplatesJson('1B'));
     for (const template of regions) {
       Template.fromJSON(template).hasResourceProperties('AWS::Route53::RecordSet', {
         Name: 'origin.example.com.', Type: 'A', Region: expectRegion(template), HealthCheckId: { Ref: Match.stringLikeRegexp('HealthCheck') },
@@ -129,8 +141,8 @@ describe('what each rung switches on (primary stack)', () => {
   });
 
   test('the 100M standby runs the fleet at one task; the same region serves at full size on 1B', () => {
-    const standby = Template.fromJSON(awsRung('100M').templates[`${STACK_ID}-us-west-2`]);
-    const active = Template.fromJSON(awsRung('1B').templates[`${STACK_ID}-us-west-2`]);
+    const standby = Template.fromJSON(awsTemplatesJson('100M')[`${STACK_ID}-us-west-2`]);
+    const active = Template.fromJSON(awsTemplatesJson('1B')[`${STACK_ID}-us-west-2`]);
     // The floor is the scalable target's (no DesiredCount: autoscaling owns the count).
     const fleetFloor = (t: Template) => Object.values<any>(t.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))
       .find(target => JSON.stringify(target.Properties.ResourceId).includes('FleetService'))?.Properties.MinCapacity;

@@ -2,13 +2,22 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { gcpRungConfig, GcpRungOptions } from '../../lib/gcp/synth-rung';
+import { readCached } from '../support/rung-cache';
 
 /** Rung names, smallest first. */
 export const RUNGS = ['1K', '10K', '100K', '1M', '10M', '100M', '1B'];
 
-/** The parsed cdk.tf.json of a rung, synthesized once per test file (cached per process and options). */
+const shared = new Map<string, any>();
+
+/**
+ * The parsed cdk.tf.json of a rung. With the default options it is synthesized once per run by the
+ * jest global setup (test/support/global-setup.ts) and read once per test file; with other options
+ * it is synthesized once per test file (cached per process and options).
+ */
 export function rung(name: string, options: GcpRungOptions = {}): any {
-  return gcpRungConfig(name, options);
+  if (Object.keys(options).length > 0) return gcpRungConfig(name, options);
+  if (!shared.has(name)) shared.set(name, readCached(`gcp:${name}`) ?? gcpRungConfig(name));
+  return shared.get(name);
 }
 
 /** Every resource of a config as [type, address-name, body]. */

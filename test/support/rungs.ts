@@ -1,6 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly, VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { PINNED_FLAGS } from './feature-flags';
+import { readCached } from './rung-cache';
 import { ScaleLadder } from '../../lib';
 import { buildAwsRung, STACK_ID } from '../../lib/aws/synth-rung';
 
@@ -9,31 +13,79 @@ export const AWS_RUNGS = ['1K', '10K', '100K', '1M', '10M', '100M', '1B'];
 export interface BuiltRung {
   readonly app: App;
   readonly ladder: ScaleLadder;
+  readonly assembly: CloudAssembly;
   /** Template JSON by stack name (the primary stack first). */
   readonly templates: Record<string, any>;
+  /** The report of aws-cdk-lib's CloudFormation validation, which ran on this synthesis. */
+  readonly validationReport: any;
+}
+
+/** Template JSON by stack name (the primary stack first) of an assembly. */
+function templatesOf(assembly: CloudAssembly): Record<string, any> {
+  return Object.fromEntries(assembly.stacks.map(s => [s.stackName, s.template]));
+}
+
+/**
+ * The rung's templates as the `scale-ladder synth` command builds it, with the pinned flags (what
+ * the jest global setup writes for every suite to share).
+ */
+export function synthAwsRungTemplates(tierName: string): Record<string, any> {
+  return templatesOf(buildAwsRung(tierName, undefined, { context: PINNED_FLAGS }).app.synth());
+}
+
+/**
+ * Runs `fn` with aws-cdk-lib's built-in CloudFormation validation on. The test setup
+ * (test/support/setup-env.ts) turns it off for every suite's synths (CDK_VALIDATION=false);
+ * awsRung turns it back on, so each rung is still validated once per run.
+ */
+function withCloudFormationValidation<T>(fn: () => T): T {
+  const saved = process.env.CDK_VALIDATION;
+  delete process.env.CDK_VALIDATION;
+  try {
+    return fn();
+  } finally {
+    if (saved !== undefined) process.env.CDK_VALIDATION = saved;
+  }
 }
 
 const built = new Map<string, BuiltRung>();
 
-/** The rung as the `scale-ladder synth` command builds it, synthesized once per test file. */
+/**
+ * The rung built and synthesized in this process, for tests that need the live constructs (cdk-nag,
+ * the ladder), synthesized once per test file. Its synthesis runs aws-cdk-lib's CloudFormation
+ * validation, whose findings fail it (@aws-cdk/core:validateAgainstDefaultRules is pinned on).
+ * Tests that need only the JSON use awsTemplatesJson, which is synthesized once per run.
+ */
 export function awsRung(tierName: string): BuiltRung {
   if (!built.has(tierName)) {
     const { app, ladder } = buildAwsRung(tierName, undefined, { context: PINNED_FLAGS });
-    const assembly = app.synth();
-    const templates = Object.fromEntries(assembly.stacks.map(s => [s.stackName, s.template]));
-    built.set(tierName, { app, ladder, templates });
+    const assembly = withCloudFormationValidation(() => app.synth());
+    const reportFile = path.join(assembly.directory, VALIDATION_REPORT_FILE);
+    if (!fs.existsSync(reportFile)) {
+      throw new Error(`the CloudFormation validation did not run on rung ${tierName} (no ${VALIDATION_REPORT_FILE})`);
+    }
+    const validationReport = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    built.set(tierName, { app, ladder, assembly, templates: templatesOf(assembly), validationReport });
   }
   return built.get(tierName)!;
 }
 
-/** All stacks' templates of a rung. */
+const cached = new Map<string, Record<string, any>>();
+
+/**
+ * All stacks' templates of a rung, synthesized once per run by the jest global setup (read once
+ * per test file; synthesized here when jest runs without the global setup).
+ */
 export function awsTemplatesJson(tierName: string): Record<string, any> {
-  return awsRung(tierName).templates;
+  if (!cached.has(tierName)) {
+    cached.set(tierName, readCached(`aws:${tierName}`) ?? synthAwsRungTemplates(tierName));
+  }
+  return cached.get(tierName)!;
 }
 
 /** The primary stack's template JSON. */
 export function awsTemplateJson(tierName: string): any {
-  return awsRung(tierName).templates[STACK_ID];
+  return awsTemplatesJson(tierName)[STACK_ID];
 }
 
 export function awsTemplate(tierName: string): Template {
