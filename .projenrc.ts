@@ -80,8 +80,26 @@ project.eslint?.addOverride({
 // The `gcp` namespace loads on first use (measured by bench/gcp-import-cost.js).
 project.compileTask.exec('node build-tools/lazy-gcp-export.js');
 
-// `npm test` compiles with jsii first, so a change that breaks the jsii API fails the tests.
-project.testTask.prependSpawn(project.compileTask);
+// `npm test` compiles with jsii first, so a change that breaks the jsii API fails the tests; jest
+// only transpiles, so test/ and examples/ are type-checked once by tsc. The compile, the type check
+// and eslint are each single-threaded: they run side by side before jest, and any failure fails
+// the task. (eslint --fix may rewrite a file while the compilers read it: run again if it did.)
+const eslintStep = project.testTask.steps.findIndex(step => step.spawn === 'eslint');
+if (eslintStep < 0) throw new Error('expected projen to add eslint to the test task');
+project.testTask.removeStep(eslintStep);
+const checksTask = project.addTask('test:checks', {
+  description: 'jsii compile, type check of test/ and examples/ (tsc --noEmit) and eslint, side by side',
+  // (projen runs no background commands itself: bash does.)
+  exec: `bash -c '${[
+    'projen compile & compile=$!',
+    'projen eslint & lint=$!',
+    'tsc --noEmit -p test/tsconfig.json; types=$?',
+    'wait $compile; compile=$?',
+    'wait $lint; lint=$?',
+    '[ $compile -eq 0 ] && [ $types -eq 0 ] && [ $lint -eq 0 ]',
+  ].join('; ')}'`,
+});
+project.testTask.prependSpawn(checksTask);
 
 // The data-move tests run the shipped scripts against real PostgreSQL servers: bring the
 // server and client programs first (a no-op when installed), so they fail rather than skip.

@@ -17,7 +17,16 @@ AWS_RUNGS.forEach((from, i) => AWS_RUNGS.slice(i + 1).forEach(to => pairs.push([
 
 interface StatefulChange { readonly id: string; readonly type: string; readonly property: string; readonly newResource: any }
 
+const changesByPair = new Map<string, StatefulChange[]>();
+
+/** The diff of each pair is computed once per file (cloudformation-diff is slow on the big rungs). */
 function statefulPropertyChanges(from: string, to: string): StatefulChange[] {
+  const key = `${from} → ${to}`;
+  if (!changesByPair.has(key)) changesByPair.set(key, diffStatefulProperties(from, to));
+  return changesByPair.get(key)!;
+}
+
+function diffStatefulProperties(from: string, to: string): StatefulChange[] {
   const before = awsTemplatesJson(from);
   const after = awsTemplatesJson(to);
   const changes: StatefulChange[] = [];
