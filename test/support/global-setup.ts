@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { RUNG_CACHE_ENV, RungJob } from './rung-cache';
+import { CDK_TEST_CONTEXT_JSON, RUNG_CACHE_ENV, RungJob } from './rung-cache';
 
 /*
  * Jest global setup: synthesizes every rung of both clouds once per run, one child process per
@@ -18,8 +18,8 @@ function run(dir: string, jobs: RungJob[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-rungs.ts'), dir, ...jobs], {
       cwd: root,
-      // The suites' synths skip aws-cdk-lib's CloudFormation validation (test/support/setup-env.ts).
-      env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'test', 'tsconfig.json'), CDK_VALIDATION: 'false' },
+      // As the suites' synths: without aws-cdk-lib's CloudFormation validation and creation stack traces (test/support/setup-env.ts).
+      env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'test', 'tsconfig.json'), CDK_VALIDATION: 'false', CDK_CONTEXT_JSON: CDK_TEST_CONTEXT_JSON },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', reject);

@@ -11,6 +11,12 @@ import * as path from 'path';
 /** The directory of the run's synthesized rungs (set by the global setup, inherited by the workers). */
 export const RUNG_CACHE_ENV = 'SCALE_LADDER_RUNG_CACHE';
 
+/**
+ * The aws-cdk-lib context (CDK_CONTEXT_JSON) of the suites' synths: no creation stack traces
+ * (test/support/setup-env.ts).
+ */
+export const CDK_TEST_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-creation-stack-traces': true });
+
 export type Cloud = 'aws' | 'gcp';
 
 /** One rung of one cloud, as `aws:1K` / `gcp:1B`. */

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly, VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { PINNED_FLAGS } from './feature-flags';
-import { readCached } from './rung-cache';
+import { CDK_TEST_CONTEXT_JSON, readCached } from './rung-cache';
 import { ScaleLadder } from '../../lib';
 import { buildAwsRung, STACK_ID } from '../../lib/aws/synth-rung';
 
@@ -34,17 +34,18 @@ export function synthAwsRungTemplates(tierName: string): Record<string, any> {
 }
 
 /**
- * Runs `fn` with aws-cdk-lib's built-in CloudFormation validation on. The test setup
- * (test/support/setup-env.ts) turns it off for every suite's synths (CDK_VALIDATION=false);
- * awsRung turns it back on, so each rung is still validated once per run.
+ * Runs `fn` as aws-cdk-lib runs by default: with its built-in CloudFormation validation and
+ * creation stack traces, which test/support/setup-env.ts turns off for the suites' synths.
  */
-function withCloudFormationValidation<T>(fn: () => T): T {
-  const saved = process.env.CDK_VALIDATION;
+function withCdkDefaults<T>(fn: () => T): T {
+  const saved = { validation: process.env.CDK_VALIDATION, context: process.env.CDK_CONTEXT_JSON };
   delete process.env.CDK_VALIDATION;
+  if (saved.context === CDK_TEST_CONTEXT_JSON) delete process.env.CDK_CONTEXT_JSON;
   try {
     return fn();
   } finally {
-    if (saved !== undefined) process.env.CDK_VALIDATION = saved;
+    if (saved.validation !== undefined) process.env.CDK_VALIDATION = saved.validation;
+    if (saved.context !== undefined) process.env.CDK_CONTEXT_JSON = saved.context;
   }
 }
 
@@ -58,8 +59,10 @@ const built = new Map<string, BuiltRung>();
  */
 export function awsRung(tierName: string): BuiltRung {
   if (!built.has(tierName)) {
-    const { app, ladder } = buildAwsRung(tierName, undefined, { context: PINNED_FLAGS });
-    const assembly = withCloudFormationValidation(() => app.synth());
+    const { app, ladder, assembly } = withCdkDefaults(() => {
+      const rung = buildAwsRung(tierName, undefined, { context: PINNED_FLAGS });
+      return { ...rung, assembly: rung.app.synth() };
+    });
     const reportFile = path.join(assembly.directory, VALIDATION_REPORT_FILE);
     if (!fs.existsSync(reportFile)) {
       throw new Error(`the CloudFormation validation did not run on rung ${tierName} (no ${VALIDATION_REPORT_FILE})`);
