@@ -124,7 +124,10 @@ function sandbox(): Sandbox {
   });
   const file = (name: string) => (name.startsWith('/') ? path.join(root, name) : path.join(fake, name));
   return {
-    root, fake, script, file,
+    root,
+    fake,
+    script,
+    file,
     read: name => fs.readFileSync(file(name), 'utf8'),
     exists: name => fs.existsSync(file(name)),
   };
