@@ -6,7 +6,7 @@ import { recommendCommand } from './recommend';
 import { synthCommand } from './synth';
 
 /*
- * The `scale-ladder` command (DESIGN §4). Not part of the jsii API: bin/scale-ladder.js
+ * The `scale-ladder` command (README, first screen). Not part of the jsii API: bin/scale-ladder.js
  * calls `main`. Exit codes: 0 success (including a MIGRATION plan), 1 an UNSAFE plan or a
  * failed check, 2 bad usage with a one-line reason on stderr.
  */

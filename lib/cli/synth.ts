@@ -3,7 +3,7 @@ import { synthFor, SynthesizedStack } from './clouds';
 import { Command, writeJson, writeLines } from './command';
 import { bytes, num, plural, table } from './format';
 
-/** Platform limits a deploy would fail on, per cloud (DESIGN §2.5: stay well below them). */
+/** Platform limits a deploy would fail on, per cloud (stay well below them: README, "The ladder"). */
 interface StackLimits {
   readonly resources: number;
   readonly outputs: number;

@@ -52,7 +52,7 @@ export interface Recommendation {
 }
 
 /**
- * Turns monthly users into requests per second and picks a rung (DESIGN §7):
+ * Turns monthly users into requests per second and picks a rung (the assumptions the README states under the rung table):
  * DAU = 20 % of MAU, 100 requests per DAU per day, peak = 3 × average,
  * 100 requests/s per vCPU, survive the loss of one of three zones.
  */

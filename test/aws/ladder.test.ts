@@ -5,7 +5,7 @@ import { requiredMigrations, ResourceChange } from '../../lib/core/upgrade-plan'
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 /*
- * Swap safety (DESIGN invariant 1): for every ordered pair of rungs, deploying the higher
+ * Swap safety: for every ordered pair of rungs, deploying the higher
  * one over the lower one replaces or removes no stateful resource, proven on the
  * CloudFormation diff (@aws-cdk/cloudformation-diff) of the two synthesized templates.
  */

@@ -8,7 +8,7 @@ async function recommendJson(...args: string[]): Promise<any> {
 }
 
 describe('scale-ladder recommend', () => {
-  // DESIGN §7: 1K ≈ 0.7 peak req/s, 10K ≈ 7, 100K ≈ 69, 1M ≈ 694, 10M ≈ 6.9K, 100M ≈ 69K, 1B ≈ 694K.
+  // The capacity model's figures: 1K ≈ 0.7 peak req/s, 10K ≈ 7, 100K ≈ 69, 1M ≈ 694, 10M ≈ 6.9K, 100M ≈ 69K, 1B ≈ 694K.
   test.each([
     [1_000, '1K', 0.694],
     [10_000, '10K', 6.944],
@@ -17,7 +17,7 @@ describe('scale-ladder recommend', () => {
     [10_000_000, '10M', 6_944.444],
     [100_000_000, '100M', 69_444.444],
     [1_000_000_000, '1B', 694_444.444],
-  ])('%d users: rung %s at %d peak req/s (DESIGN §7)', async (users, tier, peakRps) => {
+  ])('%d users: rung %s at %d peak req/s', async (users, tier, peakRps) => {
     const json = await recommendJson('--users', String(users));
     expect(json.tier).toBe(tier);
     expect(json.peakRps).toBeCloseTo(peakRps, 2);
@@ -32,7 +32,7 @@ describe('scale-ladder recommend', () => {
     });
   });
 
-  test('the JSON starts with the tier, as DESIGN §4 shows', async () => {
+  test('the JSON starts with the tier, as the README shows', async () => {
     const result = await runCli(['recommend', '--users', '10000000', '--json']);
     expect(result.stdout).toMatch(/^\{\n {2}"tier": "10M",\n {2}"users": 10000000,/);
   });

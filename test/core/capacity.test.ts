@@ -5,7 +5,7 @@ describe('CapacityModel', () => {
 
   test.each([
     ['1K', 0.69], ['10K', 6.94], ['100K', 69.4], ['1M', 694], ['10M', 6944], ['100M', 69444], ['1B', 694444],
-  ])('peak requests/s at %s users matches DESIGN §7', (rung, peak) => {
+  ])('peak requests/s at %s users matches the capacity model', (rung, peak) => {
     const users = Tier.fromName(rung).spec.maxUsers;
     expect(model.traffic(users).peakRps).toBeCloseTo(peak, peak < 10 ? 1 : -1);
   });

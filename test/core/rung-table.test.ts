@@ -8,7 +8,7 @@ describe('the README rung table', () => {
     expect(withRungTable(readme)).toBe(readme);
   });
 
-  test('states the DESIGN §7 peak figures', () => {
+  test('states the capacity model peak figures', () => {
     const table = rungTableMarkdown();
     expect(table).toContain('| 1K | 1K | 0.7 |');
     expect(table).toContain('| 1M | 1M | 694 |');
