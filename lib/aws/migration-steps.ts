@@ -88,6 +88,7 @@ function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTempla
       '1. Before deploying, check that the server no longer uses its data volume (the copy step stopped PostgreSQL and',
       '   unmounted it after the verified switch). EC2 asks for a volume to be unmounted before it is detached.',
       `     INSTANCE=${output(stack, 'ServerInstanceId')}`,
+      `     ALLOCATION=${output(stack, 'ServerAddressAllocation')}   # kept for step 3: the output leaves with the server`,
       `     CMD=$(${ssmRun('if mountpoint -q /var/lib/scale-ladder || docker ps -q -f name=^postgres$ | grep -q .; then echo VOLUME-IN-USE; exit 1; fi; echo volume-free')} --query Command.CommandId --output text)`,
       `     ${WAIT_FOR_COMMAND}`,
       '     [ "$(aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query StandardOutputContent --output text)" = volume-free ] \\',
@@ -100,8 +101,7 @@ function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTempla
       `3. Without a zone, move your DNS name to the new entry point (stack output ${entry}):`,
       `     ${output(primaryStack(toTemplates), entry)}`,
       '   The old address no longer reaches the app. Once the old record\'s TTL has passed and traffic has moved, release it:',
-      `     aws ec2 release-address --allocation-id ${output(stack, 'ServerAddressAllocation')}`,
-      '   (read the allocation id before the deploy: the output leaves the stack with the server).',
+      '     aws ec2 release-address --allocation-id "$ALLOCATION"',
     ].join('\n'),
   };
 }
