@@ -35,7 +35,7 @@ function output(stack: string, id: string): string {
 const WAIT_FOR_COMMAND = 'until case "$(aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query Status --output text 2>/dev/null)" in '
   + 'Success|Failed|Cancelled|TimedOut) true ;; *) false ;; esac; do sleep 15; done';
 /** Waits for the rebalance task (`$TASK` on `$CLUSTER`) to stop. */
-const WAIT_FOR_TASK = 'until [ "$(aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].lastStatus" --output text)" = STOPPED ]; do sleep 15; done';
+const WAIT_FOR_TASK = 'until [ "$(aws ecs describe-tasks --region "$REGION" --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].lastStatus" --output text)" = STOPPED ]; do sleep 15; done';
 /** Forces a new deployment of every service of `$C` in `$R`, then waits until each one's rollout completed (canary bake included). */
 const ROLL_SERVICES = [
   '       S=$(aws ecs list-services --region "$R" --cluster "$C" --query "serviceArns[]" --output text)',
@@ -132,13 +132,13 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
       `   Batch ${i + 1}: ${count} buckets onto shard ${moves[0].to}`,
       `     TASK=$($RUN_TASK --overrides '${overrides}' --query "tasks[0].taskArn" --output text)`,
       `     ${WAIT_FOR_TASK}`,
-      '     [ "$(aws ecs describe-tasks --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].containers[0].exitCode" --output text)" = 0 ] \\',
+      '     [ "$(aws ecs describe-tasks --region "$REGION" --cluster "$CLUSTER" --tasks "$TASK" --query "tasks[0].containers[0].exitCode" --output text)" = 0 ] \\',
       `       || { echo "STOP: batch ${i + 1} failed and was undone; the old assignment stays in force (see the task log)"; exit 1; }`,
       `     EXPECTED='${JSON.stringify(assignment)}'`,
-      '     aws logs filter-log-events --log-group-name "$LOGS" --log-stream-names "rebalance/rebalance/${TASK##*/}" --filter-pattern \'"new SHARD_BUCKETS"\' \\',
+      '     aws logs filter-log-events --region "$REGION" --log-group-name "$LOGS" --log-stream-names "rebalance/rebalance/${TASK##*/}" --filter-pattern \'"new SHARD_BUCKETS"\' \\',
       '       --query "events[-1].message" --output text | grep -qxF "new SHARD_BUCKETS: $EXPECTED" \\',
       '       || { echo "STOP: the task did not print the expected assignment; publish nothing, run it with ACTION=abort and the same MOVES"; exit 1; }',
-      '     aws ssm put-parameter --overwrite --name "$BUCKETS" --value "$EXPECTED"',
+      '     aws ssm put-parameter --region "$REGION" --overwrite --name "$BUCKETS" --value "$EXPECTED"',
       '     Roll every service in every region onto the new assignment (tasks read SHARD_BUCKETS when they start):',
       ...rollEverywhere,
     ].join('\n');
@@ -159,8 +159,9 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
       '     REGION=$(echo "$RUN_TASK" | sed -E \'s/.*--region ([^ ]+).*/\\1/\')',
       `     BUCKETS=${output(primary, 'ShardBucketsParameter')}`,
       `     LOGS=${output(primary, 'RebalanceLogGroup')}`,
+      '   (Run these in the primary region\'s shell: `aws configure get region` must name it, or export AWS_REGION.)',
       '   Check the published assignment is the one this plan starts from (every bucket on the shards of the lower rung):',
-      `     [ "$(aws ssm get-parameter --name "$BUCKETS" --query Parameter.Value --output text)" = '${JSON.stringify(ShardRouter.balancedAssignment(fromShards))}' ] \\`,
+      `     [ "$(aws ssm get-parameter --region "$REGION" --name "$BUCKETS" --query Parameter.Value --output text)" = '${JSON.stringify(ShardRouter.balancedAssignment(fromShards))}' ] \\`,
       '       || { echo "STOP: the assignment in force is not the one this plan starts from"; exit 1; }',
       ...batches,
       '   After the last batch has rolled out everywhere, delete the moved rows from the shards they left:',

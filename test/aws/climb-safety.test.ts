@@ -92,7 +92,7 @@ describe('adding shards moves no key', () => {
     expect(step.instructions).toContain('The deploy itself moves no key');
     expect(step.instructions).toContain(`--stack-name ${STACK_ID} --query "Stacks[0].Outputs[?contains(OutputKey,'RebalanceRunTask')]`);
     expect(step.instructions).toContain(`"name":"MOVES","value":"${firstMoves}`);
-    expect(step.instructions).toContain('aws ssm put-parameter --overwrite --name "$BUCKETS"');
+    expect(step.instructions).toContain('aws ssm put-parameter --region "$REGION" --overwrite --name "$BUCKETS" --value "$EXPECTED"');
     expect(step.instructions).toContain('ACTION');
   });
 
