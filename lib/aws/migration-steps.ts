@@ -1,4 +1,4 @@
-import { applyMoves, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
+import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
 import { intermediateRung, MigrationKind, MigrationStep, shardCountOf } from '../core/upgrade-plan';
@@ -123,9 +123,9 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
       ];
     }),
   ];
-  let assignment = ShardRouter.balancedAssignment(fromShards);
+  const expected = expectedAssignments(fromShards, toShards);
   const batches = rebalanceBatches(fromShards, toShards).map((moves, i) => {
-    assignment = applyMoves(assignment, moves);
+    const assignment = expected[i];
     const overrides = JSON.stringify({ containerOverrides: [{ name: 'rebalance', environment: [{ name: 'MOVES', value: movesArgument(moves) }] }] });
     const count = moves.reduce((n, m) => n + m.buckets.length, 0);
     return [

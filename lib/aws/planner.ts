@@ -111,9 +111,7 @@ export function diffAwsStack(stackName: string, before: any, after: any): Resour
     if (!action) return;
     const current = action === 'REMOVE' ? resourceDiff.oldValue : resourceDiff.newValue;
     const type = current?.Type ?? resourceDiff.newResourceType ?? resourceDiff.oldResourceType ?? 'Unknown';
-    const marked = [resourceDiff.oldValue, resourceDiff.newValue].some(r => r?.Metadata?.[HOLDS_DATA_METADATA] === true);
-    const oldTypeStateful = resourceDiff.oldResourceType !== undefined && isStatefulAwsType(resourceDiff.oldResourceType);
-    const stateful = marked || isStatefulAwsType(type) || oldTypeStateful;
+    const stateful = holdsData(resourceDiff);
     const change: ResourceChange = {
       id: `${stackName}/${logicalId}`,
       type,

@@ -31,7 +31,7 @@ export interface BootScriptOptions extends AppRunOptions {
 }
 
 /** Where the server's data volume is mounted. */
-export const DATA_MOUNT = '/var/lib/scale-ladder';
+const DATA_MOUNT = '/var/lib/scale-ladder';
 /** Where the app's env file and the migration marker live. */
 const ETC = '/etc/scale-ladder';
 

@@ -47,3 +47,9 @@ export function applyMoves(current: readonly number[], moves: readonly BucketMov
   for (const move of moves) for (const bucket of move.buckets) next[bucket] = move.to;
   return next;
 }
+
+/** The assignment in force after each of `rebalanceBatches(fromShards, toShards)`, starting from the even layout. */
+export function expectedAssignments(fromShards: number, toShards: number): number[][] {
+  let assignment = ShardRouter.balancedAssignment(fromShards);
+  return rebalanceBatches(fromShards, toShards).map(batch => (assignment = applyMoves(assignment, batch)));
+}

@@ -1,7 +1,7 @@
 import { COPY_UNIT, copyCommand, DISK_UNMOUNTED_LOG, MIGRATED_MARKER, SERVER_METADATA, SERVER_POSTGRES_IMAGE } from './startup-script';
 import { gcpRungConfig, GcpRungOptions, layerOf } from './synth-rung';
 import { forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
-import { applyMoves, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
+import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
 import {
@@ -348,12 +348,6 @@ const ASSIGNMENT_PREFIX = 'new SHARD_BUCKETS: ';
 /** How long the publish step waits for the job's assignment line to reach Cloud Logging. */
 const LOG_WAIT_TRIES = 60;
 const LOG_WAIT_SECONDS = 10;
-
-/** The assignment after each batch, from the balanced layout over `fromShards`. */
-export function expectedAssignments(fromShards: number, toShards: number): number[][] {
-  let assignment = ShardRouter.balancedAssignment(fromShards);
-  return rebalanceBatches(fromShards, toShards).map(batch => (assignment = applyMoves(assignment, batch)));
-}
 
 function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
   const fromShards = shardCountOf(from);

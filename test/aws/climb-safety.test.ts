@@ -202,7 +202,7 @@ describe('the public entry point survives the climb', () => {
     const steps = planAwsTemplates('10K', '100K', awsTemplatesJson('10K'), awsTemplatesJson('100K')).migrations[0].instructions;
     expect(steps).toContain("Outputs[?contains(OutputKey,'LoadBalancerDns')]");
     // The allocation id is read before the deploy (its output leaves with the server) and used after.
-    expect(steps.indexOf("ALLOCATION=$(aws cloudformation describe-stacks --stack-name ScaleLadder")).toBeLessThan(steps.indexOf('Deploy rung 100K'));
+    expect(steps.indexOf('ALLOCATION=$(aws cloudformation describe-stacks --stack-name ScaleLadder')).toBeLessThan(steps.indexOf('Deploy rung 100K'));
     expect(steps.indexOf('aws ec2 release-address --allocation-id "$ALLOCATION"')).toBeGreaterThan(steps.indexOf('Deploy rung 100K'));
     expect(steps).toMatch(/TTL has passed/);
   });

@@ -1,11 +1,11 @@
 import { all, find, resources, rung, RUNGS } from './support';
 import { Tier } from '../../lib';
 import { REBALANCE_SHARDS_SCRIPT, REBALANCE_SHARDS_VARIABLES } from '../../lib/core/data-moves/rebalance-shards';
-import { movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance';
+import { expectedAssignments, movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance';
 import { ShardRouter } from '../../lib/core/shard-router';
 import { requiredMigrations } from '../../lib/core/upgrade-plan';
 import { fromTerraformLiteral } from '../../lib/gcp/common';
-import { expectedAssignments, forceNewAttributes, IN_PLACE, inPlaceUpdate, planGcp, STATEFUL_TYPES } from '../../lib/gcp/planner';
+import { forceNewAttributes, IN_PLACE, inPlaceUpdate, planGcp, STATEFUL_TYPES } from '../../lib/gcp/planner';
 
 const PAIRS: Array<[string, string]> = [];
 RUNGS.forEach((from, i) => RUNGS.slice(i + 1).forEach(to => PAIRS.push([from, to])));

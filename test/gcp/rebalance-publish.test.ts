@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { all, rung } from './support';
-import { applyMoves, movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance';
+import { applyMoves, expectedAssignments, movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance';
 import { ShardRouter } from '../../lib/core/shard-router';
-import { expectedAssignments, planGcp } from '../../lib/gcp/planner';
+import { planGcp } from '../../lib/gcp/planner';
 
 /*
  * The rebalance step's shell helpers, run against a stand-in `gcloud` that answers like the real
