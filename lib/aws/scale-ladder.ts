@@ -28,11 +28,14 @@ import { FleetServiceOptions } from './serving-options';
 import { ShardRebalancer } from './shard-rebalancer';
 import { ShardedCluster } from './sharded-cluster';
 import { SingleServer } from './single-server';
+import { sizedAwsTier } from './sizing';
 import { SloAlarms } from './slo-alarms';
 import { guardStackLimits } from './stack-limits';
 import { StatelessFleet } from './stateless-fleet';
 import { Tracing } from './tracing';
 import { requireIntInRange, requireUnique, ScaleLadderError } from '../core/errors';
+import { RUNG_STAMP_KEY, rungStampOf } from '../core/rung-stamp';
+import { Sizing } from '../core/sizing';
 import { Tier } from '../core/tier';
 
 /** What every rung takes; the presets fix the tier. */
@@ -98,6 +101,13 @@ export interface ScaleLadderOptions {
    * @default - none: point your own DNS at the entry point (`scale-ladder plan` says when it moves)
    */
   readonly zone?: GeoRoutingZone;
+  /**
+   * Sizes of your own (task size and counts, database capacity and readers, cache node type,
+   * log retention, …) applied on every rung where their layer exists and checked on every
+   * rung, so a climb keeps them. Pass the same object to every preset.
+   * @default - the rung's own sizes
+   */
+  readonly sizing?: Sizing;
 }
 
 /** Props for {@link ScaleLadder}. */
@@ -175,13 +185,14 @@ export class ScaleLadder extends Construct {
     if (Token.isUnresolved(stack.region)) {
       throw new ScaleLadderError('stack region must be concrete (set env.region on the stack): zones, load-balancer logs and WAF scope depend on it, got an environment-agnostic stack');
     }
-    const spec = props.tier.spec;
+    const tier = this.tier = sizedAwsTier(props.tier, props.sizing);
+    const spec = tier.spec;
     const port = requireIntInRange('port', props.port ?? 80, 1, 65535);
     // Checked on every rung, even where no CDN exists yet, so a bad value never waits for 1M.
     CdnEdge.validFailoverPathPatterns(props.failoverPathPatterns);
     const logRetentionDays = spec.operations.logRetentionDays;
     const otherRegions = this.otherRegions(props);
-    this.tier = props.tier;
+    stampRung(stack, tier, this.node.path);
 
     this.environment = new AppEnvironment()
       .set('APP_TIER', spec.name)
@@ -257,7 +268,7 @@ export class ScaleLadder extends Construct {
 
     if (spec.fleet) {
       const serving = buildServingLayers(this, {
-        tier: props.tier,
+        tier: this.tier,
         vpc,
         image: props.image,
         port,
@@ -330,7 +341,7 @@ export class ScaleLadder extends Construct {
 
   /** The other regions this rung runs in, validated. */
   private otherRegions(props: ScaleLadderProps): string[] {
-    const spec = props.tier.spec;
+    const spec = this.tier.spec;
     const needed = spec.regions.activeRegions - 1 + spec.regions.warmStandbyRegions;
     const primary = Stack.of(this).region;
     const given = props.regions ?? PEER_REGIONS.filter(r => r !== primary).slice(0, 2);
@@ -348,7 +359,7 @@ export class ScaleLadder extends Construct {
 
   /** Global databases here, and one stack per other region (deployed after this one). */
   private addRegions(props: ScaleLadderProps, regions: string[], shards: SeparatedDatabase[]): RegionalCredentials {
-    const spec = props.tier.spec;
+    const spec = this.tier.spec;
     const stack = Stack.of(this);
     const global = new Construct(this, 'Global');
     shards.forEach((shard, i) => this.globalShards.push(new GlobalShard(global, `Shard${i}`, { cluster: shard.cluster, shardId: i })));
@@ -370,7 +381,7 @@ export class ScaleLadder extends Construct {
       const role = i < spec.regions.activeRegions - 1 ? RegionRole.ACTIVE : RegionRole.WARM_STANDBY;
       this.regionalStacks.push(regional);
       this.regions.push(new RegionalLadder(regional, this.node.id, {
-        tier: props.tier,
+        tier: this.tier,
         primaryStackName: stack.stackName,
         primaryRegion: stack.region,
         role,
@@ -385,6 +396,20 @@ export class ScaleLadder extends Construct {
     });
     return credentials;
   }
+}
+
+/**
+ * Records the rung in the template's Metadata section, so `scale-ladder plan` can plan a climb
+ * from the synthesized output alone. CloudFormation keeps template Metadata as data and acts on
+ * none of it (Metadata section, CloudFormation User Guide).
+ */
+function stampRung(stack: Stack, tier: Tier, composerPath: string): void {
+  const metadata = stack.templateOptions.metadata ?? {};
+  const existing = metadata[RUNG_STAMP_KEY];
+  if (existing) {
+    throw new ScaleLadderError(`one stack holds one ladder: stack '${stack.stackName}' already has ${existing.composer}, got a second one at ${composerPath}`);
+  }
+  stack.templateOptions.metadata = { ...metadata, [RUNG_STAMP_KEY]: rungStampOf(tier, composerPath) };
 }
 
 /** `cidr` with its second octet moved up by `offset` (10.0.0.0/16 → 10.1.0.0/16). */

@@ -4,3 +4,4 @@ export * from './tier';
 export * from './capacity';
 export * from './app-contract';
 export * from './shard-router';
+export * from './sizing';

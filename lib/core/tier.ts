@@ -1,6 +1,8 @@
 import { requireIntInRange, requireNumberInRange, requireOrdered, requirePattern, ScaleLadderError } from './errors';
 import { Layer } from './layer';
 import { RUNGS } from './rungs';
+import { Sizing } from './sizing';
+import { sizedSpec, validateSizing } from './sizing-rules';
 import { TierSpec } from './tier-spec';
 
 /** Overrides for a custom tier; anything not given is taken from `base`. */
@@ -119,6 +121,15 @@ export class Tier {
     this.name = spec.name;
     this.rank = rank;
     this.layers = layersOf(spec);
+  }
+
+  /**
+   * This rung with sizes of one's own applied to the layers it has; name, rank and layers
+   * stay. Every size is checked, also those whose layer this rung does not have yet.
+   */
+  public withSizing(sizing: Sizing): Tier {
+    validateSizing(sizing);
+    return new Tier(sizedSpec(this.spec, sizing), this.rank);
   }
 
   /** Whether `layer` is switched on. */

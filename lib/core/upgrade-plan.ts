@@ -1,3 +1,4 @@
+import { rankOf, RungStamp, rungStampOf } from './rung-stamp';
 import { Tier } from './tier';
 
 /*
@@ -66,16 +67,21 @@ export interface UpgradePlan {
 export type MigrationKind = 'SERVER_DATABASE_TO_MANAGED' | 'SERVER_RETIREMENT' | 'SHARD_REBALANCE';
 
 /** The number of database shards a rung runs (the server's database counts as one). */
-export function shardCountOf(tier: Tier): number {
-  return tier.spec.database?.shards ?? 1;
+export function shardCountOf(rung: Tier | RungStamp): number {
+  return rung instanceof Tier ? rung.spec.database?.shards ?? 1 : rung.shards;
+}
+
+function stampOf(rung: Tier | RungStamp): RungStamp {
+  return rung instanceof Tier ? rungStampOf(rung, '') : rung;
 }
 
 /** The migrations climbing from `from` to `to` needs, read from the tier data, in the order they are run. */
-export function requiredMigrations(from: Tier, to: Tier): MigrationKind[] {
+export function requiredMigrations(fromRung: Tier | RungStamp, toRung: Tier | RungStamp): MigrationKind[] {
+  const [from, to] = [stampOf(fromRung), stampOf(toRung)];
   const kinds: MigrationKind[] = [];
-  if (from.spec.server.hostsDatabase && !to.spec.server.hostsDatabase) kinds.push('SERVER_DATABASE_TO_MANAGED');
-  if (from.spec.server.running && !to.spec.server.running) kinds.push('SERVER_RETIREMENT');
-  if (shardCountOf(to) > shardCountOf(from)) kinds.push('SHARD_REBALANCE');
+  if (from.serverHostsDatabase && !to.serverHostsDatabase) kinds.push('SERVER_DATABASE_TO_MANAGED');
+  if (from.serverRunning && !to.serverRunning) kinds.push('SERVER_RETIREMENT');
+  if (to.shards > from.shards) kinds.push('SHARD_REBALANCE');
   return kinds;
 }
 
@@ -85,10 +91,11 @@ export function requiredMigrations(from: Tier, to: Tier): MigrationKind[] {
  * database and retires the server goes through the lowest rung that separates the database
  * and keeps the server. Undefined when the climb needs no intermediate rung.
  */
-export function intermediateRung(from: Tier, to: Tier, ladder: readonly Tier[]): Tier | undefined {
-  const moves = from.spec.server.hostsDatabase && !to.spec.server.hostsDatabase;
-  if (!moves || to.spec.server.running) return undefined;
-  return ladder.find(t => t.rank > from.rank && t.rank < to.rank && t.spec.server.running && !t.spec.server.hostsDatabase);
+export function intermediateRung(fromRung: Tier | RungStamp, toRung: Tier | RungStamp, ladder: readonly Tier[]): Tier | undefined {
+  const [from, to] = [stampOf(fromRung), stampOf(toRung)];
+  const moves = from.serverHostsDatabase && !to.serverHostsDatabase;
+  if (!moves || to.serverRunning) return undefined;
+  return ladder.find(t => t.rank > rankOf(from) && t.rank < rankOf(to) && t.spec.server.running && !t.spec.server.hostsDatabase);
 }
 
 /** A stateful resource replaced, or removed without being retained, loses data. */

@@ -1,4 +1,5 @@
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
@@ -15,8 +16,10 @@ import { SeparatedDatabase } from './separated-database';
 import { ShardRebalanceJob } from './shard-rebalance-job';
 import { ShardedCluster } from './sharded-cluster';
 import { SingleServer } from './single-server';
+import { sizedGcpTier, stampGcpRung } from './sizing';
 import { StatelessFleet } from './stateless-fleet';
 import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
+import { Sizing } from '../core/sizing';
 import { Tier } from '../core/tier';
 
 /** TTL of the app's A record: short, so a move of the entry point reaches clients quickly. */
@@ -71,6 +74,13 @@ export interface ScaleLadderOptions extends GcpBaseProps {
    * @default - the app image (workers get APP_ROLE=worker)
    */
   readonly workerImage?: string;
+  /**
+   * Sizes of your own (instance size and counts, database machine tier and replicas, cache
+   * memory, log retention, …) applied on every rung where their layer exists and checked on
+   * every rung, so a climb keeps them. Pass the same object to every preset.
+   * @default - the rung's own sizes
+   */
+  readonly sizing?: Sizing;
 }
 
 /** Props of `ScaleLadder`. */
@@ -130,7 +140,8 @@ export class ScaleLadder extends Construct {
     }
     const base = baseSettings(props);
     const { project, region, name } = base;
-    const tier = this.tier = props.tier;
+    const tier = this.tier = sizedGcpTier(props.tier, props.sizing);
+    stampGcpRung(TerraformStack.of(this), tier, this.node.path);
     const spec = tier.spec;
     const port = requireIntInRange('port', props.port ?? 8080, 1, 65535);
     const healthCheckPath = requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/, "an absolute URL path such as '/healthz'");
