@@ -25,6 +25,8 @@ export interface ResourceChange {
   readonly retained?: boolean;
   /** Which properties change, for UPDATE and REPLACE. */
   readonly properties?: string[];
+  /** For a stateful REPLACE or unretained REMOVE: what is lost, in words. */
+  readonly lost?: string;
 }
 
 export interface MigrationStep {
@@ -53,8 +55,17 @@ export interface UpgradePlan {
   readonly migrations: MigrationStep[];
   /** In-place changes that interrupt a resource, with the expected downtime. */
   readonly interruptions: Interruption[];
+  /** What the planner could not know from the outputs (e.g. a side without a rung stamp), in words. */
+  readonly notes?: string[];
   readonly verdict: Verdict;
 }
+
+/**
+ * One side of a plan: a rung of the library's own demo app, or the path of a user's synthesized
+ * output (AWS: a cloud assembly directory or one `*.template.json`; Google Cloud: a cdktf output
+ * directory, a stack directory or one `cdk.tf.json`).
+ */
+export type PlanInput = { readonly rung: string } | { readonly path: string };
 
 /**
  * Steps a swap needs besides the deploy itself:
