@@ -1,3 +1,6 @@
+/** The stack the CLI and planner synthesize the demo app into. */
+export const STACK_ID = 'ScaleLadder';
+
 /** The construct id of the composer in the apps the CLI and planner synthesize. */
 export const COMPOSER_ID = 'App';
 

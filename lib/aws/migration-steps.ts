@@ -1,3 +1,4 @@
+import { RungStamp } from '../core/rung-stamp';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
@@ -47,16 +48,16 @@ function ssmRun(command: string): string {
   return `aws ssm send-command --document-name AWS-RunShellScript --targets Key=InstanceIds,Values="$INSTANCE" --parameters '${JSON.stringify({ commands: [command] })}'`;
 }
 
-function copyStep(from: Tier, to: Tier, stack: string, via?: Tier): MigrationStep {
-  const copyRung = via ?? to;
+function copyStep(from: RungStamp, to: RungStamp, stack: string, via?: Tier): MigrationStep {
+  const copyRung = via?.name ?? to.tier;
   return {
-    title: `Copy the server's PostgreSQL into the managed database (${from.name} → ${copyRung.name})`,
+    title: `Copy the server's PostgreSQL into the managed database (${from.tier} → ${copyRung})`,
     instructions: [
       ...(via ? [
-        `One deploy cannot do ${from.name} → ${to.name}: the copy runs on the server, and rung ${to.name} retires it.`,
-        `Climb through rung ${via.name}: deploy it, run the copy below, then deploy rung ${to.name}.`,
+        `One deploy cannot do ${from.tier} → ${to.tier}: the copy runs on the server, and rung ${to.tier} retires it.`,
+        `Climb through rung ${via.name}: deploy it, run the copy below, then deploy rung ${to.tier}.`,
       ] : []),
-      `1. Deploy rung ${copyRung.name}. It adds the managed writer (empty), its secret and the copy document; the server keeps`,
+      `1. Deploy rung ${copyRung}. It adds the managed writer (empty), its secret and the copy document; the server keeps`,
       '   serving from its own PostgreSQL and is not restarted (its boot script is the same on both rungs).',
       `     DOC=${output(stack, 'MigrateDatabaseDocument')}`,
       `     INSTANCE=${output(stack, 'ServerInstanceId')}`,
@@ -77,13 +78,13 @@ function copyStep(from: Tier, to: Tier, stack: string, via?: Tier): MigrationSte
   };
 }
 
-function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTemplates: Templates): MigrationStep {
+function retirementStep(from: RungStamp, to: RungStamp, fromTemplates: Templates, toTemplates: Templates): MigrationStep {
   const stack = primaryStack(fromTemplates);
   const entry = stackWithOutput(toTemplates, 'DistributionDomain') ? 'DistributionDomain' : 'LoadBalancerDns';
   return {
-    title: `Retire the single server (${from.name} → ${to.name})`,
+    title: `Retire the single server (${from.tier} → ${to.tier})`,
     instructions: [
-      `Rung ${to.name} removes the server, its volume attachment and its address association; the data volume and the`,
+      `Rung ${to.tier} removes the server, its volume attachment and its address association; the data volume and the`,
       'Elastic IP stay (both retained).',
       '1. Before deploying, check that the server no longer uses its data volume (the copy step stopped PostgreSQL and',
       '   unmounted it after the verified switch). EC2 asks for a volume to be unmounted before it is detached.',
@@ -95,7 +96,7 @@ function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTempla
       '       || { echo "STOP: the server still uses its data volume; do not deploy yet"; exit 1; }',
       '   VOLUME-IN-USE means the copy has not completed: run it first (step "Copy the server\'s PostgreSQL …") — the app',
       '   still uses the server\'s database, and after this deploy it would start on the managed database.',
-      `2. Deploy rung ${to.name}.`,
+      `2. Deploy rung ${to.tier}.`,
       '   With a zone, the stack\'s apex record moves to the load balancer in this deploy; resolvers that cached the',
       '   server\'s address (TTL 60 s) reach the old address for up to a minute after the server stops.',
       `3. Without a zone, move your DNS name to the new entry point (stack output ${entry}):`,
@@ -106,7 +107,7 @@ function retirementStep(from: Tier, to: Tier, fromTemplates: Templates, toTempla
   };
 }
 
-function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationStep {
+function rebalanceStep(from: RungStamp, to: RungStamp, toTemplates: Templates): MigrationStep {
   const fromShards = shardCountOf(from);
   const toShards = shardCountOf(to);
   const primary = stackWithOutput(toTemplates, 'RebalanceRunTask') ?? primaryStack(toTemplates);
@@ -146,7 +147,7 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
   return {
     title: `Rebalance key buckets onto the new shards (${fromShards} → ${toShards} shards)`,
     instructions: [
-      `The deploy itself moves no key: rung ${to.name}'s new shards start empty and SHARD_BUCKETS still sends every key where`,
+      `The deploy itself moves no key: rung ${to.tier}'s new shards start empty and SHARD_BUCKETS still sends every key where`,
       'its rows are. To use them, move buckets one batch at a time with the shipped rebalance task: it fences the moving',
       'buckets on their shard, copies their rows, verifies exact counts and checksums, and prints the new assignment; only',
       'then is it published. A failed batch unfences and publishes nothing: the old assignment stays in force. Sharded',
@@ -174,7 +175,7 @@ function rebalanceStep(from: Tier, to: Tier, toTemplates: Templates): MigrationS
 
 /** The AWS steps for each migration the climb needs, in the order they are run. */
 export function awsMigrationSteps(
-  kinds: readonly MigrationKind[], from: Tier, to: Tier, fromTemplates: Templates, toTemplates: Templates,
+  kinds: readonly MigrationKind[], from: RungStamp, to: RungStamp, fromTemplates: Templates, toTemplates: Templates,
 ): MigrationStep[] {
   const via = intermediateRung(from, to, Tier.all());
   return kinds.map(kind => {

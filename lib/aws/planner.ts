@@ -1,8 +1,10 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { HOLDS_DATA_METADATA } from './holds-data';
-import { layerOfPath } from './layer-path';
+import { COMPOSER_ID, layerOfPath, STACK_ID } from './layer-path';
 import { awsMigrationSteps } from './migration-steps';
+import { cascadeReplacements, specStateful } from './replacement-cascade';
 import { interruptingProperties, provenInPlaceByTemplate, updateBehaviour, updatesInPlace } from './update-behaviour';
+import { parseRungStamp, RUNG_STAMP_KEY, RungStamp, rungStampOf } from '../core/rung-stamp';
 import { Tier } from '../core/tier';
 import {
   ChangeAction, Interruption, MigrationStep, requiredMigrations, ResourceChange, UpgradePlan, verdictOf,
@@ -48,20 +50,63 @@ const RETAINING_POLICIES: ReadonlySet<string> = new Set(['Retain', 'RetainExcept
 
 const REPLACING_IMPACTS: ReadonlySet<ResourceImpact> = new Set([ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE]);
 
-/** Whether resources of `type` hold data. */
+/** Whether resources of `type` hold data: in the list above, or marked stateful by the resource specification. */
 export function isStatefulAwsType(type: string): boolean {
-  return AWS_STATEFUL_TYPES.has(type);
+  return AWS_STATEFUL_TYPES.has(type) || (specStateful(type) && !NOT_APP_DATA.has(type));
 }
 
-function layerOf(resource: any): string {
-  return layerOfPath(resource?.Metadata?.['aws:cdk:path']);
+/** Types the resource specification marks stateful that hold no app data (operational logs). */
+const NOT_APP_DATA: ReadonlySet<string> = new Set(['AWS::Logs::LogGroup']);
+
+function layerOf(resource: any, composerId: string): string {
+  return layerOfPath(resource?.Metadata?.['aws:cdk:path'], composerId);
 }
 
-/** Whether the resource holds data: a stateful type, or marked as holding data. */
+/**
+ * Whether one version of a resource holds data of its own:
+ * - a stateful type (the list above, or one the resource specification marks stateful), or a
+ *   resource the library marks as holding data;
+ * - not an Aurora instance (its data lives in the cluster volume: "Amazon Aurora storage",
+ *   Aurora User Guide) nor a secondary cluster of a global database (no MasterUsername: a
+ *   read-only copy of the primary's data, "Amazon Aurora Global Database", Aurora User Guide).
+ */
+export function resourceHoldsData(resource: any): boolean {
+  if (!resource?.Type) return false;
+  const props = resource.Properties ?? {};
+  if (resource.Type === 'AWS::RDS::DBInstance' && props.DBClusterIdentifier !== undefined) return false;
+  if (resource.Type === 'AWS::RDS::DBCluster' && props.GlobalClusterIdentifier !== undefined && props.MasterUsername === undefined
+    && props.SnapshotIdentifier === undefined && props.SourceDBClusterIdentifier === undefined) return false;
+  return isStatefulAwsType(resource.Type) || resource.Metadata?.[HOLDS_DATA_METADATA] === true;
+}
+
+/** Whether the resource holds data in either version. */
 function holdsData(diff: ResourceDifference): boolean {
-  return [diff.oldResourceType, diff.newResourceType].some(t => t !== undefined && isStatefulAwsType(t))
-    || [diff.oldValue, diff.newValue].some(r => r?.Metadata?.[HOLDS_DATA_METADATA] === true);
+  return [diff.oldValue, diff.newValue].some(resourceHoldsData);
 }
+
+/** What deleting or replacing a data-bearing resource loses, in words. */
+export function lostWith(resource: any): string {
+  const what = LOSSES[resource?.Type] ?? 'the data it holds';
+  const policy = resource?.DeletionPolicy === 'Snapshot' ? '; DeletionPolicy Snapshot leaves a final snapshot, restorable only as a new resource' : '';
+  const guarded = resource?.Properties?.DeletionProtection === true
+    ? '; DeletionProtection is on, so CloudFormation cannot delete it: the deploy fails and rolls back' : '';
+  return `${what}${policy}${guarded}`;
+}
+
+const LOSSES: Record<string, string> = {
+  'AWS::RDS::DBCluster': 'the cluster and its databases',
+  'AWS::RDS::DBInstance': 'the instance and its database',
+  'AWS::RDS::GlobalCluster': 'the global database that links the regions\' clusters',
+  'AWS::EC2::Volume': 'the volume and its files',
+  'AWS::S3::Bucket': 'the bucket and its objects (CloudFormation cannot delete a bucket that still holds objects)',
+  'AWS::ElastiCache::ReplicationGroup': 'the cached keys, and anything kept only in the cache (sessions, counters)',
+  'AWS::SQS::Queue': 'the messages not yet processed',
+  'AWS::Kinesis::Stream': 'the records not yet consumed',
+  'AWS::SecretsManager::Secret': 'the secret\'s value (a new one is generated: what used the old one loses access)',
+  'AWS::KMS::Key': 'the key (anything encrypted with it becomes unreadable once it is deleted)',
+  'AWS::Cognito::UserPool': 'the app\'s users and their sign-in credentials',
+  'AWS::SSM::Parameter': 'the value published at run time (e.g. the shard-bucket assignment)',
+};
 
 /**
  * The changed properties that (may) replace the resource:
@@ -103,8 +148,8 @@ function changedProperties(diff: ResourceDifference): string[] {
 }
 
 /** Every resource change between two templates of one stack (`{}` stands for an absent stack). */
-export function diffAwsStack(stackName: string, before: any, after: any): ResourceChange[] {
-  const changes: ResourceChange[] = [];
+export function diffAwsStack(stackName: string, before: any, after: any, composerId: string = COMPOSER_ID): ResourceChange[] {
+  const changes = new Map<string, ResourceChange>();
   const diff = fullDiff(before ?? {}, after ?? {});
   diff.resources.forEachDifference((logicalId, resourceDiff) => {
     const action = classify(resourceDiff);
@@ -112,18 +157,41 @@ export function diffAwsStack(stackName: string, before: any, after: any): Resour
     const current = action === 'REMOVE' ? resourceDiff.oldValue : resourceDiff.newValue;
     const type = current?.Type ?? resourceDiff.newResourceType ?? resourceDiff.oldResourceType ?? 'Unknown';
     const stateful = holdsData(resourceDiff);
-    const change: ResourceChange = {
+    const retained = action === 'REMOVE' && RETAINING_POLICIES.has(resourceDiff.oldValue?.DeletionPolicy);
+    changes.set(logicalId, {
       id: `${stackName}/${logicalId}`,
       type,
-      layer: layerOf(current),
+      layer: layerOf(current, composerId),
       action,
       stateful,
-      ...(action === 'REMOVE' ? { retained: RETAINING_POLICIES.has(resourceDiff.oldValue?.DeletionPolicy) } : {}),
+      ...(action === 'REMOVE' ? { retained } : {}),
       ...(action === 'UPDATE' || action === 'REPLACE' ? { properties: changedProperties(resourceDiff) } : {}),
-    };
-    changes.push(change);
+      ...(stateful && (action === 'REPLACE' || (action === 'REMOVE' && !retained)) ? { lost: lostWith(current) } : {}),
+    });
   });
-  return changes;
+  const resources = after?.Resources ?? {};
+  const oldResources = before?.Resources ?? {};
+  const cascaded = cascadeReplacements({
+    resources,
+    replaced: new Set([...changes.values()].filter(c => c.action === 'REPLACE').map(c => c.id.slice(stackName.length + 1))),
+    notCarried: new Set([...changes.values()].filter(c => c.action === 'ADD' || c.action === 'REMOVE').map(c => c.id.slice(stackName.length + 1))),
+    holdsData: id => resourceHoldsData(resources[id]) || resourceHoldsData(oldResources[id]),
+  });
+  for (const [logicalId, reasons] of cascaded) {
+    const resource = resources[logicalId];
+    const earlier = changes.get(logicalId);
+    const stateful = resourceHoldsData(resource) || resourceHoldsData(oldResources[logicalId]);
+    changes.set(logicalId, {
+      id: `${stackName}/${logicalId}`,
+      type: resource.Type,
+      layer: layerOf(resource, composerId),
+      action: 'REPLACE',
+      stateful,
+      properties: [...reasons, ...(earlier?.properties ?? [])],
+      ...(stateful ? { lost: lostWith(resource) } : {}),
+    });
+  }
+  return [...changes.values()];
 }
 
 const ACTION_ORDER: Record<ChangeAction, number> = { REMOVE: 0, REPLACE: 1, UPDATE: 2, ADD: 3 };
@@ -133,9 +201,9 @@ const ACTION_ORDER: Record<ChangeAction, number> = { REMOVE: 0, REPLACE: 1, UPDA
  * a stack only in `before` all REMOVEs. Sorted by stack, layer, action (most dangerous
  * first) and logical id, so the result is deterministic.
  */
-export function diffAwsTemplates(before: AwsTemplates, after: AwsTemplates): ResourceChange[] {
+export function diffAwsTemplates(before: AwsTemplates, after: AwsTemplates, composerId: string = COMPOSER_ID): ResourceChange[] {
   const stacks = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const changes = stacks.flatMap(stack => diffAwsStack(stack, before[stack], after[stack]));
+  const changes = stacks.flatMap(stack => diffAwsStack(stack, before[stack], after[stack], composerId));
   return changes.sort((a, b) =>
     stackOf(a).localeCompare(stackOf(b))
     || a.layer.localeCompare(b.layer)
@@ -187,12 +255,62 @@ export function cacheTwoStepMigrations(
 
 /** The plan for swapping rung `fromTier` for `toTier`, given both rungs' synthesized templates. */
 export function planAwsTemplates(fromTier: string, toTier: string, before: AwsTemplates, after: AwsTemplates): UpgradePlan {
-  const from = Tier.fromName(fromTier);
-  const to = Tier.fromName(toTier);
-  const changes = diffAwsTemplates(before, after);
-  const migrations = awsMigrationSteps(requiredMigrations(from, to), from, to, before, after);
-  migrations.push(...cacheTwoStepMigrations(changes, before, after, from.name, to.name));
-  return { cloud: 'aws', from: from.name, to: to.name, changes, migrations, interruptions: awsInterruptions(changes), verdict: verdictOf(changes, migrations) };
+  const [from, to] = [Tier.fromName(fromTier), Tier.fromName(toTier)];
+  return planAwsStacks(before, after, {
+    from: stampIn(before) ?? rungStampOf(from, `${STACK_ID}/${COMPOSER_ID}`),
+    to: stampIn(after) ?? rungStampOf(to, `${STACK_ID}/${COMPOSER_ID}`),
+  });
+}
+
+/** The rung stamp the composer wrote into one of `templates` (the primary stack's), if any. */
+export function stampIn(templates: AwsTemplates): RungStamp | undefined {
+  return Object.keys(templates).sort().map(name => parseRungStamp(templates[name]?.Metadata?.[RUNG_STAMP_KEY])).find(s => s !== undefined);
+}
+
+export interface PlanLabels {
+  /** The rung deployed now, when the templates carry no stamp (or to override it). */
+  readonly from?: RungStamp;
+  readonly to?: RungStamp;
+  /** What to call each side when it has no stamp (e.g. its path). */
+  readonly fromName?: string;
+  readonly toName?: string;
+}
+
+/**
+ * The plan for replacing the stacks `before` with `after` (stack name → template), read from
+ * any app's synthesized output: the rungs come from the stamps the composer writes into the
+ * templates, the names in the steps from the templates themselves.
+ */
+export function planAwsStacks(before: AwsTemplates, after: AwsTemplates, labels: PlanLabels = {}): UpgradePlan {
+  const from = labels.from ?? stampIn(before);
+  const to = labels.to ?? stampIn(after);
+  const composer = (to ?? from)?.composer ?? `${STACK_ID}/${COMPOSER_ID}`;
+  const changes = diffAwsTemplates(before, after, composer.split('/').pop()!);
+  const notes: string[] = [];
+  const migrations: MigrationStep[] = [];
+  if (from && to) {
+    migrations.push(...awsMigrationSteps(requiredMigrations(from, to), from, to, before, after));
+    if (to.shards < from.shards) {
+      notes.push(`Shards ${to.shards}-${from.shards - 1} leave: the rows of every bucket SHARD_BUCKETS assigns to them are no longer reachable by the app. ` +
+        'Move those buckets back onto the remaining shards first (the rebalance task takes any FROM>TO moves), then deploy.');
+    }
+  } else {
+    const missing = [from ? undefined : labels.fromName ?? 'the before output', to ? undefined : labels.toName ?? 'the after output'].filter(Boolean);
+    notes.push(`No scale-ladder rung stamp (template Metadata "${RUNG_STAMP_KEY}") in ${missing.join(' or ')}: the resource changes are planned, ` +
+      'but no migration steps (database copy, server retirement, shard rebalance) can be derived.');
+  }
+  migrations.push(...cacheTwoStepMigrations(changes, before, after, from?.tier, to?.tier));
+  const stranded = from && to && to.shards < from.shards;
+  return {
+    cloud: 'aws',
+    from: from?.tier ?? labels.fromName ?? '(unknown)',
+    to: to?.tier ?? labels.toName ?? '(unknown)',
+    changes,
+    migrations,
+    interruptions: awsInterruptions(changes),
+    ...(notes.length ? { notes } : {}),
+    verdict: stranded ? 'UNSAFE' : verdictOf(changes, migrations),
+  };
 }
 
 /** What each interrupting in-place update means for the app, by resource type. */

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { AppImage } from './app-image';
-import { COMPOSER_ID, layerOfPath } from './layer-path';
+import { COMPOSER_ID, layerOfPath, STACK_ID } from './layer-path';
 import { ScaleLadder } from './scale-ladder';
 import { Tier } from '../core/tier';
 
@@ -13,8 +13,8 @@ import { Tier } from '../core/tier';
  * `scale-ladder` command and the ladder tests; not part of the jsii API.
  */
 
+export { STACK_ID };
 export const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:1.27';
-export const STACK_ID = 'ScaleLadder';
 export const DEFAULT_ENV = { account: '123456789012', region: 'us-east-1' };
 export const DEFAULT_ZONE = { hostedZoneId: 'Z0EXAMPLE0SCALELADDER', zoneName: 'example.com' };
 

@@ -2,6 +2,7 @@ import {
   AWS_STATEFUL_TYPES, awsMigrationSteps, cacheTwoStepMigrations, diffAwsStack, diffAwsTemplates, isStatefulAwsType, layerOfPath,
   planAws, planAwsTemplates,
 } from '../../lib/aws/planner';
+import { rungStampOf } from '../../lib/core/rung-stamp';
 import { Tier } from '../../lib/core/tier';
 import { losesData } from '../../lib/core/upgrade-plan';
 
@@ -61,6 +62,7 @@ describe('diffAwsStack: classification of each resource change', () => {
       stateful: true,
       // The property that forces the replacement comes first.
       properties: ['StorageEncrypted', 'BackupRetentionPeriod'],
+      lost: 'the cluster and its databases; DeletionPolicy Snapshot leaves a final snapshot, restorable only as a new resource',
     }]);
     expect(losesData(changes[0])).toBe(true);
   });
@@ -157,7 +159,10 @@ describe('diffAwsStack: classification of each resource change', () => {
   test.each([['Snapshot'], ['Delete'], [undefined]])('REMOVE under DeletionPolicy %s: the live resource is deleted, so data is lost', policy => {
     const volume = { ...VOLUME, DeletionPolicy: policy };
     const changes = diffAwsStack('Shop', template({ Volume: volume }), template({}));
-    expect(changes).toEqual([{ id: 'Shop/Volume', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: false }]);
+    expect(changes).toEqual([{
+      id: 'Shop/Volume', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: false,
+      lost: expect.stringMatching(/^the volume and its files/),
+    }]);
     expect(losesData(changes[0])).toBe(true);
   });
 
@@ -268,7 +273,7 @@ describe('planAwsTemplates: migrations and verdict', () => {
   });
 
   test('the migrations are required by the tier data whatever the templates say', () => {
-    expect(awsMigrationSteps(['SERVER_DATABASE_TO_MANAGED'], Tier.USERS_1K, Tier.USERS_1B, {}, {})).toHaveLength(1);
+    expect(awsMigrationSteps(['SERVER_DATABASE_TO_MANAGED'], rungStampOf(Tier.USERS_1K, 'S/App'), rungStampOf(Tier.USERS_1B, 'S/App'), {}, {})).toHaveLength(1);
     expect(planAwsTemplates('1K', '1B', {}, {}).migrations.map(m => m.title)).toEqual([
       'Copy the server\'s PostgreSQL into the managed database (1K → 10K)',
       'Retire the single server (1K → 1B)',
