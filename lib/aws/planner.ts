@@ -93,6 +93,9 @@ export function lostWith(resource: any): string {
   return `${what}${policy}${guarded}`;
 }
 
+/** What a retained removal loses: the app's use of the data, not the data. */
+export const RETAINED_LOSS = 'its place in the app: it is retained, so its data stays in the account, but nothing in the stacks uses it any more';
+
 const LOSSES: Record<string, string> = {
   'AWS::RDS::DBCluster': 'the cluster and its databases',
   'AWS::RDS::DBInstance': 'the instance and its database',
@@ -166,7 +169,7 @@ export function diffAwsStack(stackName: string, before: any, after: any, compose
       stateful,
       ...(action === 'REMOVE' ? { retained } : {}),
       ...(action === 'UPDATE' || action === 'REPLACE' ? { properties: changedProperties(resourceDiff) } : {}),
-      ...(stateful && (action === 'REPLACE' || (action === 'REMOVE' && !retained)) ? { lost: lostWith(current) } : {}),
+      ...(stateful && (action === 'REPLACE' || action === 'REMOVE') ? { lost: retained ? RETAINED_LOSS : lostWith(current) } : {}),
     });
   });
   const resources = after?.Resources ?? {};

@@ -1,5 +1,5 @@
 import { Cloud, CommandFailure } from './args';
-import { UpgradePlan } from '../core/upgrade-plan';
+import { PlanInput, UpgradePlan } from '../core/upgrade-plan';
 
 /*
  * The cloud modules, loaded only when a command needs them: `--cloud aws` never loads
@@ -24,7 +24,8 @@ export interface SynthesizedRung {
 }
 
 export type SynthRung = (tierName: string, outdir: string) => SynthesizedRung;
-export type PlanRungs = (fromTier: string, toTier: string) => UpgradePlan;
+/** Plans a swap; each side is a rung of the demo app or the path of synthesized output. */
+export type PlanRungs = (from: PlanInput, to: PlanInput) => UpgradePlan;
 
 interface CloudModules {
   readonly synth: () => SynthRung;
@@ -35,11 +36,11 @@ interface CloudModules {
 const MODULES: Record<Cloud, CloudModules> = {
   aws: {
     synth: () => load('aws', '../aws/synth-rung', () => require('../aws/synth-rung'), 'synthAwsRung'),
-    plan: () => load('aws', '../aws/planner', () => require('../aws/planner'), 'planAws'),
+    plan: () => load('aws', '../aws/plan-output', () => require('../aws/plan-output'), 'planAwsInputs'),
   },
   gcp: {
     synth: () => load('gcp', '../gcp/synth-rung', () => require('../gcp/synth-rung'), 'synthGcpRung'),
-    plan: () => load('gcp', '../gcp/planner', () => require('../gcp/planner'), 'planGcp'),
+    plan: () => load('gcp', '../gcp/plan-output', () => require('../gcp/plan-output'), 'planGcpInputs'),
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -54,8 +55,12 @@ function load<T>(cloud: Cloud, modulePath: string, requireIt: () => any, exportN
     if (missing && cloud === 'gcp' && /cdktf/.test(missing)) {
       throw new CommandFailure(`--cloud gcp needs the optional peer dependencies cdktf and @cdktf/provider-google (npm install cdktf @cdktf/provider-google); cannot load '${missing}'`);
     }
-    if (missing && cloud === 'aws' && /aws-cdk-lib|constructs/.test(missing)) {
-      throw new CommandFailure(`--cloud aws needs the peer dependencies aws-cdk-lib and constructs (npm install aws-cdk-lib constructs); cannot load '${missing}'`);
+    if (missing && cloud === 'gcp' && /^constructs(\/|$)/.test(missing)) {
+      throw new CommandFailure(`--cloud gcp needs the peer dependency constructs (npm install constructs); cannot load '${missing}'`);
+    }
+    // aws-cdk-lib is an optional peer like cdktf (docs/install.md): only --cloud aws needs it.
+    if (missing && cloud === 'aws' && /^(aws-cdk-lib|constructs)(\/|$)/.test(missing)) {
+      throw new CommandFailure(`--cloud aws needs the peer dependencies aws-cdk-lib (optional, for AWS only) and constructs (npm install aws-cdk-lib constructs); cannot load '${missing}'`);
     }
     throw err;
   }

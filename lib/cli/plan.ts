@@ -1,8 +1,10 @@
-import { parseCloud, parseTier, UsageError } from './args';
+import * as fs from 'fs';
+import { CliIo, parseCloud, ParsedOptions, requireOption, resolvePath, UsageError } from './args';
 import { plannerFor } from './clouds';
 import { Command, writeJson, writeLines } from './command';
 import { plural, table } from './format';
-import { ChangeAction, losesData, ResourceChange, UpgradePlan } from '../core/upgrade-plan';
+import { Tier } from '../core/tier';
+import { ChangeAction, losesData, PlanInput, ResourceChange, UpgradePlan } from '../core/upgrade-plan';
 
 const ACTIONS: ReadonlyArray<{ action: ChangeAction; mark: string; words: string }> = [
   { action: 'ADD', mark: '+', words: 'to add' },
@@ -48,7 +50,7 @@ export function renderPlan(plan: UpgradePlan): string[] {
   const losing = plan.changes.filter(losesData);
   if (losing.length) {
     lines.push('', 'Data loss: these stateful resources would be replaced or deleted:');
-    lines.push(...losing.map(c => `  ${c.id} (${c.type}) ${c.action === 'REPLACE' ? 'replaced' : 'deleted'}`));
+    lines.push(...losing.map(c => `  ${c.id} (${c.type}) ${c.action === 'REPLACE' ? 'replaced' : 'deleted'}${c.lost ? `: loses ${c.lost}` : ''}`));
   }
   if (plan.migrations.length) {
     lines.push('', 'Migration steps (run them as part of the swap):');
@@ -61,34 +63,51 @@ export function renderPlan(plan: UpgradePlan): string[] {
     lines.push('', 'Interruptions (updated in place, with a short outage):');
     lines.push(...plan.interruptions.map(i => `  ${i.id}: ${i.what}; expected downtime ${i.downtime} (${i.source})`));
   }
+  if (plan.notes?.length) lines.push('', 'Notes:', ...plan.notes.map(n => `  ${n}`));
   lines.push('', `verdict: ${plan.verdict}`);
   return lines;
 }
 
+const OUTPUT_HINT = 'a cdk.out directory or *.template.json on AWS, a cdktf output directory or cdk.tf.json on Google Cloud';
+
+/** A rung name (unless written as a path) or an existing path. */
+export function parsePlanInput(values: ParsedOptions, name: string, io: CliIo): PlanInput {
+  const rungs = Tier.all().map(t => t.name);
+  const raw = requireOption(values, name, `a rung (${rungs.join(' ')}) or a path: ${OUTPUT_HINT}`);
+  const rung = rungs.find(r => r.toUpperCase() === raw.toUpperCase());
+  const writtenAsPath = /[\\/]/.test(raw) || raw.startsWith('.');
+  if (rung && !writtenAsPath) return { rung };
+  const file = resolvePath(io, raw);
+  if (!fs.existsSync(file)) {
+    throw new UsageError(`--${name} must be a rung (${rungs.join(', ')}) or the path of synthesized output (${OUTPUT_HINT}), got '${raw}': no such file or directory`);
+  }
+  return { path: file };
+}
+
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'the upgrade plan for swapping one rung for a higher one, with a SAFE / MIGRATION / UNSAFE verdict',
-  synopsis: '--cloud aws|gcp --from T --to T [--json]',
+  summary: 'the upgrade plan for a swap (either direction, your own output or the demo app), with a SAFE / MIGRATION / UNSAFE verdict',
+  synopsis: '--cloud aws|gcp --from X --to X [--json]',
   description: [
-    'Synthesizes both rungs and compares them resource by resource: added, updated in place,',
-    'replaced, removed (and whether a removed resource is retained), grouped by layer, plus the',
-    'migration steps a data move needs. Exit code 0 for SAFE and MIGRATION, 1 for UNSAFE (a stateful',
-    'resource would be replaced or deleted).',
+    'X is a rung (1K … 1B: the built-in demo app) or the path of your own synthesized output: on AWS a',
+    'cloud assembly directory (cdk.out; every stack paired by name) or one *.template.json, on Google',
+    'Cloud a cdktf output directory, a stack directory or one cdk.tf.json. Compares both sides resource',
+    'by resource: added, updated in place, replaced, removed (and whether a removed resource is',
+    'retained), grouped by layer, plus the migration steps a data move needs, named after your stacks',
+    'and resources. Downgrades are planned too. Exit code 0 for SAFE and MIGRATION, 1 for UNSAFE (a',
+    'stateful resource would be replaced, deleted or emptied).',
   ].join('\n'),
   options: {
     cloud: { type: 'string', value: 'aws|gcp', description: 'the cloud (required)' },
-    from: { type: 'string', value: 'T', description: 'the rung deployed now (required)' },
-    to: { type: 'string', value: 'T', description: 'the higher rung to swap in (required)' },
+    from: { type: 'string', value: 'X', description: 'what is deployed now: a rung or a path (required)' },
+    to: { type: 'string', value: 'X', description: 'what to deploy instead: a rung or a path (required)' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   run(values, io) {
     const cloud = parseCloud(values);
-    const from = parseTier(values, 'from');
-    const to = parseTier(values, 'to');
-    if (from.rank >= to.rank) {
-      throw new UsageError(`--from must be a lower rung than --to (the ladder is climbed upwards), got --from ${from.name} --to ${to.name}`);
-    }
-    const plan = plannerFor(cloud)(from.name, to.name);
+    const from = parsePlanInput(values, 'from', io);
+    const to = parsePlanInput(values, 'to', io);
+    const plan = plannerFor(cloud)(from, to);
     const exitCode = plan.verdict === 'UNSAFE' ? 1 : 0;
     if (values.json) {
       writeJson(io, { ...plan, summary: summarize(plan.changes) });

@@ -109,9 +109,13 @@ export function intermediateRung(fromRung: Tier | RungStamp, toRung: Tier | Rung
   return ladder.find(t => t.rank > rankOf(from) && t.rank < rankOf(to) && t.spec.server.running && !t.spec.server.hostsDatabase);
 }
 
-/** A stateful resource replaced, or removed without being retained, loses data. */
+/**
+ * A stateful resource replaced or removed loses its data to the app: deleted, or, when the cloud
+ * retains it, left in the account but no longer part of the app (messages nobody processes, rows
+ * nobody reads). No climb removes one; a downgrade or an edit that does is UNSAFE.
+ */
 export function losesData(change: ResourceChange): boolean {
-  return change.stateful && (change.action === 'REPLACE' || (change.action === 'REMOVE' && !change.retained));
+  return change.stateful && (change.action === 'REPLACE' || change.action === 'REMOVE');
 }
 
 export function verdictOf(changes: readonly ResourceChange[], migrations: readonly MigrationStep[]): Verdict {

@@ -2,6 +2,7 @@ import {
   AWS_STATEFUL_TYPES, awsMigrationSteps, cacheTwoStepMigrations, diffAwsStack, diffAwsTemplates, isStatefulAwsType, layerOfPath,
   planAws, planAwsTemplates,
 } from '../../lib/aws/planner';
+import { RETAINED_LOSS } from '../../lib/aws/planner';
 import { rungStampOf } from '../../lib/core/rung-stamp';
 import { Tier } from '../../lib/core/tier';
 import { losesData } from '../../lib/core/upgrade-plan';
@@ -150,10 +151,12 @@ describe('diffAwsStack: classification of each resource change', () => {
     ]);
   });
 
-  test.each(['Retain', 'RetainExceptOnCreate'])('REMOVE under DeletionPolicy %s: retained, so no data is lost', policy => {
+  test.each(['Retain', 'RetainExceptOnCreate'])('REMOVE under DeletionPolicy %s: retained in the account, but lost to the app', policy => {
     const changes = diffAwsStack('Shop', template({ Volume: { ...VOLUME, DeletionPolicy: policy } }), template({}));
-    expect(changes).toEqual([{ id: 'Shop/Volume', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: true }]);
-    expect(losesData(changes[0])).toBe(false);
+    expect(changes).toEqual([{
+      id: 'Shop/Volume', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: true, lost: RETAINED_LOSS,
+    }]);
+    expect(losesData(changes[0])).toBe(true);
   });
 
   test.each([['Snapshot'], ['Delete'], [undefined]])('REMOVE under DeletionPolicy %s: the live resource is deleted, so data is lost', policy => {
@@ -300,9 +303,9 @@ describe('planAwsTemplates: migrations and verdict', () => {
     expect(planAwsTemplates('1K', '10K', { Shop: template({ Cluster: CLUSTER }) }, { Shop: template({ Cluster: after }) }).verdict).toBe('UNSAFE');
   });
 
-  test('a stateful resource removed without Retain: UNSAFE; with Retain: SAFE', () => {
+  test('a stateful resource removed is UNSAFE, retained (left in the account, out of the app) or not', () => {
     expect(planAwsTemplates('100K', '1M', { Shop: template({ Cluster: CLUSTER }) }, { Shop: template({}) }).verdict).toBe('UNSAFE');
-    expect(planAwsTemplates('100K', '1M', { Shop: template({ Volume: VOLUME }) }, { Shop: template({}) }).verdict).toBe('SAFE');
+    expect(planAwsTemplates('100K', '1M', { Shop: template({ Volume: VOLUME }) }, { Shop: template({}) }).verdict).toBe('UNSAFE');
   });
 
   test('bad rung names are rejected with the library\'s message', () => {

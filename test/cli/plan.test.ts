@@ -1,4 +1,6 @@
-import { expectUsageError, runCli } from './run-cli';
+import * as fs from 'fs';
+import * as path from 'path';
+import { expectUsageError, runCli, tempDir } from './run-cli';
 import { ResourceChange, UpgradePlan, verdictOf } from '../../lib/core/upgrade-plan';
 
 // The planners are replaced by fakes here: this file tests the command (rendering, exit codes,
@@ -6,13 +8,13 @@ import { ResourceChange, UpgradePlan, verdictOf } from '../../lib/core/upgrade-p
 const mockLoaded: string[] = [];
 const mockPlanAws = jest.fn();
 const mockPlanGcp = jest.fn();
-jest.mock('../../lib/aws/planner', () => {
+jest.mock('../../lib/aws/plan-output', () => {
   mockLoaded.push('aws');
-  return { planAws: (...args: unknown[]) => mockPlanAws(...args) };
+  return { planAwsInputs: (...args: unknown[]) => mockPlanAws(...args) };
 });
-jest.mock('../../lib/gcp/planner', () => {
+jest.mock('../../lib/gcp/plan-output', () => {
   mockLoaded.push('gcp');
-  return { planGcp: (...args: unknown[]) => mockPlanGcp(...args) };
+  return { planGcpInputs: (...args: unknown[]) => mockPlanGcp(...args) };
 }, { virtual: true });
 
 const ADD_DB: ResourceChange = { id: 'ScaleLadder/AppDatabaseCluster1234', type: 'AWS::RDS::DBCluster', layer: 'Database', action: 'ADD', stateful: true };
@@ -22,8 +24,11 @@ const UPDATE_LOGS: ResourceChange = {
 const REPLACE_SERVER: ResourceChange = {
   id: 'ScaleLadder/AppServerInstance77', type: 'AWS::EC2::Instance', layer: 'Server', action: 'REPLACE', stateful: false, properties: ['UserData'],
 };
-const REMOVE_VOLUME_RETAINED: ResourceChange = {
-  id: 'ScaleLadder/AppServerDataVolume55', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: true,
+const REMOVE_ROLE_RETAINED: ResourceChange = {
+  id: 'ScaleLadder/AppServerRole55', type: 'AWS::IAM::Role', layer: 'Server', action: 'REMOVE', stateful: false, retained: true,
+};
+const REMOVE_VOLUME: ResourceChange = {
+  id: 'ScaleLadder/AppServerDataVolume55', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: false, lost: 'the volume and its files',
 };
 const REPLACE_CLUSTER: ResourceChange = {
   id: 'ScaleLadder/AppDatabaseCluster1234', type: 'AWS::RDS::DBCluster', layer: 'Database', action: 'REPLACE', stateful: true, properties: ['StorageEncrypted'],
@@ -41,9 +46,9 @@ beforeEach(() => {
 
 describe('scale-ladder plan', () => {
   test('SAFE: changes grouped by layer, totals, verdict on the last line, exit 0', async () => {
-    mockPlanAws.mockReturnValue(plan('aws', '100K', '1M', [ADD_DB, UPDATE_LOGS, REPLACE_SERVER, REMOVE_VOLUME_RETAINED]));
+    mockPlanAws.mockReturnValue(plan('aws', '100K', '1M', [ADD_DB, UPDATE_LOGS, REPLACE_SERVER, REMOVE_ROLE_RETAINED]));
     const result = await runCli(['plan', '--cloud', 'aws', '--from', '100K', '--to', '1M']);
-    expect(mockPlanAws).toHaveBeenCalledWith('100K', '1M');
+    expect(mockPlanAws).toHaveBeenCalledWith({ rung: '100K' }, { rung: '1M' });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.trimEnd().split('\n');
@@ -58,7 +63,7 @@ describe('scale-ladder plan', () => {
     expect(serverRows).toEqual([
       '~ update ScaleLadder/AppServerLogs99 AWS::Logs::LogGroup RetentionInDays',
       '! replace ScaleLadder/AppServerInstance77 AWS::EC2::Instance UserData',
-      '- remove ScaleLadder/AppServerDataVolume55 AWS::EC2::Volume stateful; retained (orphaned, not deleted)',
+      '- remove ScaleLadder/AppServerRole55 AWS::IAM::Role retained (orphaned, not deleted)',
     ]);
     expect(lines).toContain('1 to add, 1 to update in place, 1 to replace, 1 to remove (1 of them retained)');
     expect(result.stdout).not.toContain('Migration steps');
@@ -90,12 +95,12 @@ describe('scale-ladder plan', () => {
     expect(result.stdout.trimEnd().split('\n').pop()).toBe('verdict: UNSAFE');
   });
 
-  test('a removed stateful resource that is not retained is UNSAFE too', async () => {
-    mockPlanAws.mockReturnValue(plan('aws', '1M', '10M', [{ ...REMOVE_VOLUME_RETAINED, retained: false }]));
+  test('a removed stateful resource is UNSAFE too, with what it loses', async () => {
+    mockPlanAws.mockReturnValue(plan('aws', '1M', '10M', [REMOVE_VOLUME]));
     const result = await runCli(['plan', '--cloud', 'aws', '--from', '1M', '--to', '10M']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('stateful; deleted; LOSES DATA');
-    expect(result.stdout).toContain('  ScaleLadder/AppServerDataVolume55 (AWS::EC2::Volume) deleted\n');
+    expect(result.stdout).toContain('  ScaleLadder/AppServerDataVolume55 (AWS::EC2::Volume) deleted: loses the volume and its files\n');
   });
 
   test('no changes at all is SAFE', async () => {
@@ -107,7 +112,7 @@ describe('scale-ladder plan', () => {
   });
 
   test('--json prints the plan and a summary as one object; the exit code still follows the verdict', async () => {
-    const unsafe = plan('aws', '1M', '10M', [REPLACE_CLUSTER, ADD_DB, REMOVE_VOLUME_RETAINED], [MIGRATION]);
+    const unsafe = plan('aws', '1M', '10M', [REPLACE_CLUSTER, ADD_DB, REMOVE_ROLE_RETAINED], [MIGRATION]);
     mockPlanAws.mockReturnValue(unsafe);
     const result = await runCli(['plan', '--cloud', 'aws', '--from', '1M', '--to', '10M', '--json']);
     expect(result.code).toBe(1);
@@ -119,36 +124,42 @@ describe('scale-ladder plan', () => {
       { id: 'google_sql_database_instance.db', type: 'google_sql_database_instance', layer: 'Database', action: 'UPDATE', stateful: true, properties: ['settings'] },
     ]));
     const result = await runCli(['plan', '--cloud', 'gcp', '--from', '10K', '--to', '100K']);
-    expect(mockPlanGcp).toHaveBeenCalledWith('10K', '100K');
+    expect(mockPlanGcp).toHaveBeenCalledWith({ rung: '10K' }, { rung: '100K' });
     expect(mockLoaded).toContain('gcp');
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('gcp 10K → 100K: upgrade plan');
   });
 
   describe('bad usage', () => {
-    test('--from higher than --to', async () => {
-      expectUsageError(await runCli(['plan', '--cloud', 'aws', '--from', '1M', '--to', '10K']),
-        'scale-ladder plan: --from must be a lower rung than --to (the ladder is climbed upwards), got --from 1M --to 10K');
+    test('a downgrade is planned, not refused', async () => {
+      mockPlanAws.mockReturnValue(plan('aws', '1M', '10K', [REMOVE_VOLUME]));
+      const result = await runCli(['plan', '--cloud', 'aws', '--from', '1M', '--to', '10k']);
+      expect(mockPlanAws).toHaveBeenCalledWith({ rung: '1M' }, { rung: '10K' });
+      expect(result.code).toBe(1);
     });
-    test('--from equal to --to', async () => {
-      expectUsageError(await runCli(['plan', '--cloud', 'gcp', '--from', '1B', '--to', '1b']),
-        'scale-ladder plan: --from must be a lower rung than --to (the ladder is climbed upwards), got --from 1B --to 1B');
+    test('a path is passed on resolved; a rung written as a path is a path', async () => {
+      mockPlanAws.mockReturnValue(plan('aws', '10K', '100K', []));
+      const dir = tempDir();
+      fs.mkdirSync(path.join(dir, '10K'));
+      fs.mkdirSync(path.join(dir, 'cdk.out.100K'));
+      await runCli(['plan', '--cloud', 'aws', '--from', './10K', '--to', 'cdk.out.100K'], dir);
+      expect(mockPlanAws).toHaveBeenCalledWith({ path: path.join(dir, '10K') }, { path: path.join(dir, 'cdk.out.100K') });
     });
     test('missing --cloud', async () => {
       expectUsageError(await runCli(['plan', '--from', '1K', '--to', '10K']), 'scale-ladder plan: --cloud is required (aws or gcp)');
     });
     test('missing --from', async () => {
-      expectUsageError(await runCli(['plan', '--cloud', 'aws', '--to', '10K']), 'scale-ladder plan: --from is required (1K 10K 100K 1M 10M 100M 1B)');
+      expectUsageError(await runCli(['plan', '--cloud', 'aws', '--to', '10K']), 'scale-ladder plan: --from is required (a rung (1K 10K 100K 1M 10M 100M 1B) or a path: a cdk.out directory or *.template.json on AWS, a cdktf output directory or cdk.tf.json on Google Cloud)');
     });
     test('missing --to', async () => {
-      expectUsageError(await runCli(['plan', '--cloud', 'aws', '--from', '1K']), 'scale-ladder plan: --to is required (1K 10K 100K 1M 10M 100M 1B)');
+      expectUsageError(await runCli(['plan', '--cloud', 'aws', '--from', '1K']), 'scale-ladder plan: --to is required (a rung (1K 10K 100K 1M 10M 100M 1B) or a path: a cdk.out directory or *.template.json on AWS, a cdktf output directory or cdk.tf.json on Google Cloud)');
     });
     test('--to 2K', async () => {
       expectUsageError(await runCli(['plan', '--cloud', 'aws', '--from', '1K', '--to', '2K']),
-        "scale-ladder plan: --to must be one of 1K, 10K, 100K, 1M, 10M, 100M, 1B, got '2K'");
+        "scale-ladder plan: --to must be a rung (1K, 10K, 100K, 1M, 10M, 100M, 1B) or the path of synthesized output (a cdk.out directory or *.template.json on AWS, a cdktf output directory or cdk.tf.json on Google Cloud), got '2K': no such file or directory");
     });
     test('no planner runs on bad usage', async () => {
-      await runCli(['plan', '--cloud', 'aws', '--from', '1M', '--to', '10K']);
+      await runCli(['plan', '--cloud', 'aws', '--from', '1M', '--to', '2K']);
       expect(mockPlanAws).not.toHaveBeenCalled();
     });
   });
