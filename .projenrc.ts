@@ -37,7 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The upgrade planner ships inside the package (not a jsii module, so it is bundled).
   bundledDeps: ['@aws-cdk/cloudformation-diff@^2.187.0'],
 
+  // One command. (projen would also turn every file in bin/ into a command of its own name.)
   bin: { 'scale-ladder': 'bin/scale-ladder.js' },
+  autoDetectBin: false,
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -62,6 +64,27 @@ project.addPackageIgnore('/examples');
 project.addPackageIgnore('/bench');
 project.addPackageIgnore('/.ci');
 
+// What `npm pack` ships, as an allow-list (npm docs, package.json "files"): the compiled
+// library, the one command, the jsii assembly and the docs. Everything else a clone holds —
+// lib/, test/, build-tools/ (including the clone-only TypeScript loader of bin/scale-ladder.js),
+// synth outputs (scale-ladder.out/, cdk.out/, cdktf.out/, stacks/), .bench, coverage,
+// test-reports, tsbuildinfo — stays out without having to be listed. package.json, README.md
+// and LICENSE are always included, and so are the bundled dependencies. test/package/pack.test.ts
+// checks the list.
+project.package.addField('files', [
+  'bin/scale-ladder.js',
+  'dist/**/*.js',
+  'dist/**/*.d.ts',
+  '.jsii',
+  'API.md',
+  'docs/install.md',
+]);
+
+// Node 20.9 or newer: the oldest Node every peer supports (aws-cdk-lib declares >= 20.0.0,
+// @cdktf/provider-google >= 20.9.0) and the line the suite runs on. Set as an engine only:
+// projen's minNodeVersion would also pin @types/node to ^20.
+project.package.addEngine('node', '>= 20.9.0');
+
 // Google resources only from @cdktf/provider-google/lib/<name> (the root costs seconds and
 // gigabytes); cdktf only inside lib/gcp, so the AWS side never pays for it.
 const providerRoot = { name: '@cdktf/provider-google', message: 'Import Google resources from @cdktf/provider-google/lib/<name>.' };
@@ -77,8 +100,10 @@ project.eslint?.addOverride({
   },
 });
 
-// The `gcp` namespace loads on first use (measured by bench/gcp-import-cost.js).
-project.compileTask.exec('node build-tools/lazy-gcp-export.js');
+// The AWS constructs and the `gcp` namespace load on first use, so each cloud's peers are needed
+// only by the users of that cloud (build-tools/lazy-cloud-exports.js; load cost measured by
+// bench/gcp-import-cost.js).
+project.compileTask.exec('node build-tools/lazy-cloud-exports.js');
 
 // `npm test` compiles with jsii first, so a change that breaks the jsii API fails the tests; jest
 // only transpiles, so test/ and examples/ are type-checked once by tsc. The compile, the type check
@@ -124,8 +149,12 @@ new JsonFile(project, 'examples/tsconfig.json', {
   },
 });
 
-// An AWS-only user never needs the Google side installed.
+// Each cloud's libraries are optional peers: an AWS-only user never needs the Google side
+// installed and a Google-only user never needs aws-cdk-lib (npm does not install optional peers
+// by itself). constructs is needed by both. docs/install.md says what to install per cloud;
+// test/package/install.test.ts installs the packed tarball with each cloud's peers alone.
 project.package.addField('peerDependenciesMeta', {
+  'aws-cdk-lib': { optional: true },
   'cdktf': { optional: true },
   '@cdktf/provider-google': { optional: true },
 });

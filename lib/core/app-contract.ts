@@ -1,3 +1,4 @@
+import { ScaleLadderError } from './errors';
 import { Layer } from './layer';
 import { Tier } from './tier';
 
@@ -51,9 +52,21 @@ export class AppContract {
     return [...VARIABLES];
   }
 
-  /** The variables `tier` provides. A higher rung only adds to a lower rung's set. */
-  public static variablesFor(tier: Tier): AppVariable[] {
-    return VARIABLES.filter(v => (v.layer === undefined || tier.hasLayer(v.layer)) && (NEEDS[v.name]?.(tier) ?? true));
+  /**
+   * The variables `tier` provides. A higher rung only adds to a lower rung's set.
+   *
+   * @param tier a Tier, or a rung's name (`'1K'` … `'1B'`, case-insensitive, as `Tier.fromName`)
+   */
+  public static variablesFor(tier: Tier | string): AppVariable[] {
+    const rung = AppContract.toTier(tier);
+    return VARIABLES.filter(v => (v.layer === undefined || rung.hasLayer(v.layer)) && (NEEDS[v.name]?.(rung) ?? true));
+  }
+
+  private static toTier(tier: Tier | string): Tier {
+    if (tier instanceof Tier) return tier;
+    if (typeof tier === 'string') return Tier.fromName(tier);
+    const names = Tier.all().map(t => t.name).join(', ');
+    throw new ScaleLadderError(`tier must be a Tier or one of ${names}, got ${tier === undefined ? 'undefined' : JSON.stringify(tier)}`);
   }
 
   private constructor() {}
