@@ -93,8 +93,12 @@ export function lostWith(resource: any): string {
   return `${what}${policy}${guarded}`;
 }
 
-/** What a retained removal loses: the app's use of the data, not the data. */
-export const RETAINED_LOSS = 'its place in the app: it is retained, so its data stays in the account, but nothing in the stacks uses it any more';
+/**
+ * Types whose data the service deletes by itself after a retention period: SQS deletes messages
+ * older than MessageRetentionPeriod (at most 14 days, AWS::SQS::Queue, CloudFormation Template
+ * Reference); Kinesis drops records older than RetentionPeriodHours (AWS::Kinesis::Stream).
+ */
+const EXPIRING: ReadonlySet<string> = new Set(['AWS::SQS::Queue', 'AWS::Kinesis::Stream']);
 
 const LOSSES: Record<string, string> = {
   'AWS::RDS::DBCluster': 'the cluster and its databases',
@@ -169,7 +173,8 @@ export function diffAwsStack(stackName: string, before: any, after: any, compose
       stateful,
       ...(action === 'REMOVE' ? { retained } : {}),
       ...(action === 'UPDATE' || action === 'REPLACE' ? { properties: changedProperties(resourceDiff) } : {}),
-      ...(stateful && (action === 'REPLACE' || action === 'REMOVE') ? { lost: retained ? RETAINED_LOSS : lostWith(current) } : {}),
+      ...(retained && EXPIRING.has(type) ? { retainedDataExpires: true, lost: `${lostWith(current)}: retained, the queue or stream still deletes them after its retention period, and nothing processes them any more` } : {}),
+      ...(stateful && (action === 'REPLACE' || (action === 'REMOVE' && !retained)) ? { lost: lostWith(current) } : {}),
     });
   });
   const resources = after?.Resources ?? {};

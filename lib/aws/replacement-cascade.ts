@@ -44,7 +44,8 @@ export function specReplaces(type: string, property: string): boolean {
   }
   const resource = spec.lookup('resource', 'cloudFormationType', 'equals', type)[0];
   const prop = resource?.properties?.[property];
-  return prop === undefined || prop.causesReplacement !== 'no';
+  // The spec leaves causesReplacement out for properties that update in place.
+  return prop === undefined || prop.causesReplacement === 'yes' || prop.causesReplacement === 'maybe';
 }
 
 /** Whether the resource specification marks resources of `type` as stateful. */

@@ -25,7 +25,9 @@ export interface ResourceChange {
   readonly retained?: boolean;
   /** Which properties change, for UPDATE and REPLACE. */
   readonly properties?: string[];
-  /** For a stateful REPLACE or unretained REMOVE: what is lost, in words. */
+  /** For a retained REMOVE: the cloud deletes the retained data by itself after a while (queue messages, stream records). */
+  readonly retainedDataExpires?: boolean;
+  /** For a change that loses data: what is lost, in words. */
   readonly lost?: string;
 }
 
@@ -110,12 +112,13 @@ export function intermediateRung(fromRung: Tier | RungStamp, toRung: Tier | Rung
 }
 
 /**
- * A stateful resource replaced or removed loses its data to the app: deleted, or, when the cloud
- * retains it, left in the account but no longer part of the app (messages nobody processes, rows
- * nobody reads). No climb removes one; a downgrade or an edit that does is UNSAFE.
+ * A stateful resource replaced, or removed without being retained, loses data; so does a retained
+ * one whose data the cloud expires by itself (a retained queue keeps its messages only for its
+ * retention period, and nothing processes them any more).
  */
 export function losesData(change: ResourceChange): boolean {
-  return change.stateful && (change.action === 'REPLACE' || change.action === 'REMOVE');
+  return change.stateful && (change.action === 'REPLACE'
+    || (change.action === 'REMOVE' && (!change.retained || change.retainedDataExpires === true)));
 }
 
 export function verdictOf(changes: readonly ResourceChange[], migrations: readonly MigrationStep[]): Verdict {

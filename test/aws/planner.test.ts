@@ -1,8 +1,8 @@
 import {
   AWS_STATEFUL_TYPES, awsMigrationSteps, cacheTwoStepMigrations, diffAwsStack, diffAwsTemplates, isStatefulAwsType, layerOfPath,
   planAws, planAwsTemplates,
+  RETAINED_LOSS,
 } from '../../lib/aws/planner';
-import { RETAINED_LOSS } from '../../lib/aws/planner';
 import { rungStampOf } from '../../lib/core/rung-stamp';
 import { Tier } from '../../lib/core/tier';
 import { losesData } from '../../lib/core/upgrade-plan';
@@ -151,19 +151,29 @@ describe('diffAwsStack: classification of each resource change', () => {
     ]);
   });
 
-  test.each(['Retain', 'RetainExceptOnCreate'])('REMOVE under DeletionPolicy %s: retained in the account, but lost to the app', policy => {
+  test.each(['Retain', 'RetainExceptOnCreate'])('REMOVE under DeletionPolicy %s: retained, so no data is lost', policy => {
     const changes = diffAwsStack('Shop', template({ Volume: { ...VOLUME, DeletionPolicy: policy } }), template({}));
-    expect(changes).toEqual([{
-      id: 'Shop/Volume', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: true, lost: RETAINED_LOSS,
-    }]);
-    expect(losesData(changes[0])).toBe(true);
+    expect(changes).toEqual([{ id: 'Shop/Volume', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: true }]);
+    expect(losesData(changes[0])).toBe(false);
+  });
+
+  test('REMOVE of a retained queue loses its messages: SQS deletes them after the retention period', () => {
+    const queue = { Type: 'AWS::SQS::Queue', DeletionPolicy: 'Retain', Properties: {} };
+    const [change] = diffAwsStack('Shop', template({ Queue: queue }), template({}));
+    expect(change).toMatchObject({ action: 'REMOVE', retained: true, retainedDataExpires: true, lost: expect.stringMatching(/^the messages not yet processed: retained/) });
+    expect(losesData(change)).toBe(true);
   });
 
   test.each([['Snapshot'], ['Delete'], [undefined]])('REMOVE under DeletionPolicy %s: the live resource is deleted, so data is lost', policy => {
     const volume = { ...VOLUME, DeletionPolicy: policy };
     const changes = diffAwsStack('Shop', template({ Volume: volume }), template({}));
     expect(changes).toEqual([{
-      id: 'Shop/Volume', type: 'AWS::EC2::Volume', layer: 'Server', action: 'REMOVE', stateful: true, retained: false,
+      id: 'Shop/Volume',
+      type: 'AWS::EC2::Volume',
+      layer: 'Server',
+      action: 'REMOVE',
+      stateful: true,
+      retained: false,
       lost: expect.stringMatching(/^the volume and its files/),
     }]);
     expect(losesData(changes[0])).toBe(true);
@@ -303,9 +313,9 @@ describe('planAwsTemplates: migrations and verdict', () => {
     expect(planAwsTemplates('1K', '10K', { Shop: template({ Cluster: CLUSTER }) }, { Shop: template({ Cluster: after }) }).verdict).toBe('UNSAFE');
   });
 
-  test('a stateful resource removed is UNSAFE, retained (left in the account, out of the app) or not', () => {
+  test('a stateful resource removed without Retain: UNSAFE; with Retain: SAFE', () => {
     expect(planAwsTemplates('100K', '1M', { Shop: template({ Cluster: CLUSTER }) }, { Shop: template({}) }).verdict).toBe('UNSAFE');
-    expect(planAwsTemplates('100K', '1M', { Shop: template({ Volume: VOLUME }) }, { Shop: template({}) }).verdict).toBe('UNSAFE');
+    expect(planAwsTemplates('100K', '1M', { Shop: template({ Volume: VOLUME }) }, { Shop: template({}) }).verdict).toBe('SAFE');
   });
 
   test('bad rung names are rejected with the library\'s message', () => {

@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { runCli, tempDir } from './cli/run-cli';
+import { buildStorefront } from '../examples/upgrade/app';
+import { planAwsOutputs, readAwsOutput } from '../lib/aws/plan-output';
+import { planAwsStacks } from '../lib/aws/planner';
+
+/*
+ * examples/upgrade is a test too: a user's own app (stack Storefront, composer Ladder, its own
+ * image, CIDR, regions and sizes) synthesized per rung from context as `cdk synth -c tier=…`
+ * does, then planned from the output directories, both directions, and mutated the ways a real
+ * edit would.
+ */
+
+const root = tempDir('scale-ladder-upgrade-');
+const outputs = new Map<string, string>();
+
+/** `cdk synth -c tier=<tier> -o cdk.out.<tier>`: the CLI hands the app its context and outdir like this. */
+function synth(tier: string): string {
+  if (!outputs.has(tier)) {
+    const outdir = path.join(root, `cdk.out.${tier}`);
+    buildStorefront(new App({ outdir, context: { 'tier': tier, 'aws:cdk:enable-path-metadata': true } })).synth();
+    outputs.set(tier, outdir);
+  }
+  return outputs.get(tier)!;
+}
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('examples/upgrade: the climb the README quotes', () => {
+  test('scale-ladder plan --from cdk.out.10K --to cdk.out.100K: a MIGRATION whose steps name the user\'s stack and layers', async () => {
+    synth('10K');
+    synth('100K');
+    const result = await runCli(['plan', '--cloud', 'aws', '--from', 'cdk.out.10K', '--to', 'cdk.out.100K'], root);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const text = result.stdout;
+    expect(text.split('\n')[0]).toBe('aws 10K → 100K: upgrade plan');
+    expect(text).toContain('Retire the single server (10K → 100K)');
+    expect(text).toContain('--stack-name Storefront ');
+    expect(text).not.toContain('ScaleLadder');
+    // Layers come from the user's composer (Storefront/Ladder/<layer>/…).
+    expect(text).toMatch(/^Fleet {2}\(\d+ changes\)$/m);
+    expect(text.trimEnd().split('\n').pop()).toBe('verdict: MIGRATION');
+  });
+
+  test('the sizes survive the climb: 2 vCPU / 4 GiB tasks, at least 3 of them, 90-day logs on 100K and 1M', () => {
+    for (const tier of ['100K', '1M']) {
+      const template = Template.fromJSON(readAwsOutput(synth(tier)).Storefront);
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '2048', Memory: '4096' });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3 });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    }
+    expect(planAwsOutputs(synth('100K'), synth('1M')).verdict).toBe('SAFE');
+  });
+
+  test('a single template file plans like its directory', () => {
+    const file = path.join(synth('100K'), 'Storefront.template.json');
+    const fromDir = planAwsOutputs(synth('10K'), synth('100K'));
+    const fromFile = planAwsOutputs(path.join(synth('10K'), 'Storefront.template.json'), file);
+    expect(fromFile.changes).toEqual(fromDir.changes);
+    expect(fromFile.verdict).toBe('MIGRATION');
+  });
+});
+
+describe('downgrades of the user\'s app', () => {
+  test('10M → 1M is UNSAFE: the shard clusters go, each named with what it loses, and the stranded buckets are said', () => {
+    const plan = planAwsOutputs(synth('10M'), synth('1M'));
+    expect(plan.verdict).toBe('UNSAFE');
+    const lost = plan.changes.filter(c => c.lost).map(c => [c.id, c.lost]);
+    expect(lost).toEqual(expect.arrayContaining([
+      [expect.stringMatching(/^Storefront\/LadderShardsShard1Cluster/), expect.stringContaining('the cluster and its databases')],
+      [expect.stringMatching(/^Storefront\/LadderQueue[0-9A-F]{8}$/), expect.stringContaining('the messages not yet processed: retained')],
+    ]));
+    expect(plan.notes?.join('\n')).toMatch(/Shards 1-3 leave: the rows of every bucket SHARD_BUCKETS assigns to them/);
+  });
+
+  test('1M → 100K is UNSAFE: the cache is deleted (the static-assets bucket is retained)', async () => {
+    synth('1M');
+    synth('100K');
+    const result = await runCli(['plan', '--cloud', 'aws', '--from', 'cdk.out.1M', '--to', 'cdk.out.100K'], root);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/Storefront\/LadderCacheReplicationGroup\w+ \(AWS::ElastiCache::ReplicationGroup\) deleted: loses the cached keys/);
+    expect(result.stdout).toMatch(/- {2}remove {2}Storefront\/LadderEdgeStaticAssets\w+ +AWS::S3::Bucket +stateful; retained \(orphaned, not deleted\)/);
+  });
+
+  test('100K → 10K deletes no data (an Aurora reader holds none of its own): not UNSAFE', () => {
+    const plan = planAwsOutputs(synth('100K'), synth('10K'));
+    expect(plan.changes.filter(c => c.lost)).toEqual([]);
+    expect(plan.changes.find(c => c.type === 'AWS::S3::Bucket')).toMatchObject({ action: 'REMOVE', retained: true });
+    expect(plan.verdict).toBe('SAFE');
+  });
+});
+
+describe('edits of the user\'s output that lose data are UNSAFE, naming the resource and the property', () => {
+  const clone = (o: unknown) => JSON.parse(JSON.stringify(o));
+  function mutated(tier: string, edit: (template: any) => void) {
+    const before = readAwsOutput(synth(tier));
+    const after = clone(before);
+    edit(after.Storefront);
+    return planAwsStacks(before, after);
+  }
+  const idOf = (template: any, type: string, pattern = /./) =>
+    Object.keys(template.Resources).find(id => template.Resources[id].Type === type && pattern.test(id))!;
+
+  test.each([
+    ['a renamed data-bearing construct', '1M', (t: any) => {
+      const id = idOf(t, 'AWS::RDS::DBCluster');
+      t.Resources[id.replace('Database', 'Db')] = t.Resources[id];
+      delete t.Resources[id];
+    }, /LadderDatabaseCluster/, 'REMOVE', undefined],
+    ['a changed database name', '1M', (t: any) => { t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.DatabaseName = 'orders'; }, /LadderDatabaseCluster/, 'REPLACE', 'DatabaseName'],
+    ['a changed cluster identifier', '1M', (t: any) => { t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.DBClusterIdentifier = 'renamed'; }, /LadderDatabaseCluster/, 'REPLACE', 'DBClusterIdentifier'],
+    ['a changed network CIDR', '1M', (t: any) => { t.Resources[idOf(t, 'AWS::EC2::VPC')].Properties.CidrBlock = '10.41.0.0/16'; }, /LadderDatabaseCluster/, 'REPLACE', 'network'],
+    ['a removed queue', '10M', (t: any) => { delete t.Resources[idOf(t, 'AWS::SQS::Queue', /LadderQueue[0-9A-F]{8}$/)]; }, /LadderQueue[0-9A-F]{8}$/, 'REMOVE', undefined],
+    ['a cache reshard without the update policy that makes it in place', '1M', (t: any) => {
+      const cache = t.Resources[idOf(t, 'AWS::ElastiCache::ReplicationGroup')];
+      cache.Properties.NumNodeGroups = 5;
+      delete cache.UpdatePolicy;
+    }, /LadderCacheReplicationGroup/, 'REPLACE', 'NumNodeGroups'],
+    ['a changed bucket location (its name, which places it)', '1M', (t: any) => { t.Resources[idOf(t, 'AWS::S3::Bucket', /StaticAssets/)].Properties.BucketName = 'storefront-assets-eu-central-1'; }, /StaticAssets/, 'REPLACE', 'BucketName'],
+    ['a changed cache engine (the AWS counterpart of a Memorystore tier)', '1M', (t: any) => { t.Resources[idOf(t, 'AWS::ElastiCache::ReplicationGroup')].Properties.Engine = 'redis'; }, /LadderCacheReplicationGroup/, 'REPLACE', 'Engine'],
+  ])('%s', (_what, tier, edit, idPattern, action, property) => {
+    const plan = mutated(tier as string, edit as (t: any) => void);
+    expect(plan.verdict).toBe('UNSAFE');
+    const hit = plan.changes.find(c => c.stateful && idPattern.test(c.id) && c.action === action);
+    expect(hit).toBeDefined();
+    if (property) expect(hit!.properties?.some(p => p.startsWith(property as string))).toBe(true);
+  });
+
+  test('a changed engine version is named as a property that interrupts, or replaces', () => {
+    const plan = mutated('1M', t => { t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.EngineVersion = '17.4'; });
+    const cluster = plan.changes.find(c => /LadderDatabaseCluster/.test(c.id))!;
+    expect(cluster.properties).toContain('EngineVersion');
+    expect(plan.interruptions.some(i => i.id === cluster.id && /EngineVersion/.test(i.what))).toBe(true);
+  });
+
+  test('an output without a rung stamp: the changes are planned, no steps, and a note says why', () => {
+    const plan = mutated('10K', t => { delete t.Metadata; });
+    expect(plan.notes?.[0]).toMatch(/^No scale-ladder rung stamp \(template Metadata "scale-ladder"\) in the after output/);
+    expect(plan.migrations).toEqual([]);
+  });
+
+  test('a bad path is a usage error naming it', async () => {
+    const result = await runCli(['plan', '--cloud', 'aws', '--from', 'cdk.out.nope', '--to', '1M'], root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("got 'cdk.out.nope': no such file or directory");
+    fs.writeFileSync(path.join(root, 'broken.template.json'), '{');
+    const broken = await runCli(['plan', '--cloud', 'aws', '--from', 'broken.template.json', '--to', '1M'], root);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/template '.*broken.template.json' is not valid JSON/);
+  });
+});
