@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { runCli, tempDir } from './cli/run-cli';
 import { buildStorefront } from '../examples/upgrade/app';
+import { UpgradePlanner } from '../lib';
 import { planAwsOutputs, readAwsOutput } from '../lib/aws/plan-output';
 import { planAwsStacks } from '../lib/aws/planner';
 
@@ -54,6 +55,15 @@ describe('examples/upgrade: the climb the README quotes', () => {
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     }
     expect(planAwsOutputs(synth('100K'), synth('1M')).verdict).toBe('SAFE');
+  });
+
+  test('the library API returns the plan the command prints', async () => {
+    const plan = UpgradePlanner.planOutputs(synth('10K'), synth('100K'));
+    const printed = await runCli(['plan', '--cloud', 'aws', '--from', synth('10K'), '--to', synth('100K'), '--json'], root);
+    const { summary, ...fromCommand } = JSON.parse(printed.stdout);
+    expect(fromCommand).toEqual(JSON.parse(JSON.stringify(plan)));
+    expect(summary.removed).toBeGreaterThan(0);
+    expect(plan.verdict).toBe('MIGRATION');
   });
 
   test('a single template file plans like its directory', () => {

@@ -25,3 +25,4 @@ export * from './serving-options';
 export * from './regional-ladder';
 export * from './scale-ladder';
 export * from './presets';
+export * from './upgrade-planner';

@@ -19,3 +19,4 @@ import { ScaleLadderError as ScaleLadderErrorClass } from './errors';
 export const ScaleLadderError = ScaleLadderErrorClass;
 /** An instance of {@link ScaleLadderError}. */
 export type ScaleLadderError = ScaleLadderErrorClass;
+export * from './plan-report';

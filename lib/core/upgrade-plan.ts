@@ -1,64 +1,29 @@
+import { PlanReport, PlannedChange, PlannedInterruption, PlannedStep } from './plan-report';
 import { rankOf, RungStamp, rungStampOf } from './rung-stamp';
 import { Tier } from './tier';
 
 /*
  * The cloud-neutral model of an upgrade plan: what a swap from one rung to another does
  * to each resource, and the verdict. Each cloud's planner fills it in from its own
- * synthesized output (CloudFormation diff / Terraform addresses). Not part of the jsii
- * API: the `scale-ladder plan` command and the ladder tests use it.
+ * synthesized output (CloudFormation diff / Terraform addresses). Internal: the public API
+ * returns it as the PlanReport of lib/core/plan-report.ts.
  */
 
 export type ChangeAction = 'ADD' | 'UPDATE' | 'REPLACE' | 'REMOVE';
 export type Verdict = 'SAFE' | 'MIGRATION' | 'UNSAFE';
 
-export interface ResourceChange {
-  /** Logical ID (CloudFormation) or resource address (Terraform). */
-  readonly id: string;
-  /** Resource type, e.g. AWS::RDS::DBCluster or google_sql_database_instance. */
-  readonly type: string;
-  /** The layer (top-level construct id) the resource belongs to. */
-  readonly layer: string;
+/** A change with its action narrowed. */
+export interface ResourceChange extends PlannedChange {
   readonly action: ChangeAction;
-  /** Whether the resource holds data (database, volume, bucket, cache, queue, stream, secret, key). */
-  readonly stateful: boolean;
-  /** For a REMOVE: the cloud keeps the resource (Retain / prevent_destroy) — it is orphaned, not deleted. */
-  readonly retained?: boolean;
-  /** Which properties change, for UPDATE and REPLACE. */
-  readonly properties?: string[];
-  /** For a retained REMOVE: the cloud deletes the retained data by itself after a while (queue messages, stream records). */
-  readonly retainedDataExpires?: boolean;
-  /** For a change that loses data: what is lost, in words. */
-  readonly lost?: string;
 }
 
-export interface MigrationStep {
-  readonly title: string;
-  /** What to run and when the old resource may go. */
-  readonly instructions: string;
-}
+export type MigrationStep = PlannedStep;
+export type Interruption = PlannedInterruption;
 
-/** A change the cloud applies in place but with a short outage of the resource. */
-export interface Interruption {
-  /** Logical ID or resource address. */
-  readonly id: string;
-  /** What happens, e.g. "the instance restarts". */
-  readonly what: string;
-  /** The expected downtime, in words ("about a minute"). */
-  readonly downtime: string;
-  /** The provider's doc page or source file that says so. */
-  readonly source: string;
-}
-
-export interface UpgradePlan {
+/** The plan with its closed sets narrowed (the planners build it; the public API returns it as a PlanReport). */
+export interface UpgradePlan extends PlanReport {
   readonly cloud: 'aws' | 'gcp';
-  readonly from: string;
-  readonly to: string;
   readonly changes: ResourceChange[];
-  readonly migrations: MigrationStep[];
-  /** In-place changes that interrupt a resource, with the expected downtime. */
-  readonly interruptions: Interruption[];
-  /** What the planner could not know from the outputs (e.g. a side without a rung stamp), in words. */
-  readonly notes?: string[];
   readonly verdict: Verdict;
 }
 

@@ -1,7 +1,6 @@
 import {
   AWS_STATEFUL_TYPES, awsMigrationSteps, cacheTwoStepMigrations, diffAwsStack, diffAwsTemplates, isStatefulAwsType, layerOfPath,
   planAws, planAwsTemplates,
-  RETAINED_LOSS,
 } from '../../lib/aws/planner';
 import { rungStampOf } from '../../lib/core/rung-stamp';
 import { Tier } from '../../lib/core/tier';
