@@ -15,6 +15,7 @@ const CLOUD_ONLY: Record<string, { cloud: SizingCloud; instead: string }> = {
   cacheMemoryGib: { cloud: 'gcp', instead: 'cacheNodeType (an ElastiCache node type)' },
 };
 const CLOUD_NAME: Record<SizingCloud, string> = { aws: 'AWS', gcp: 'Google Cloud' };
+const CLOUD_SETTING: Record<SizingCloud, string> = { aws: 'an AWS', gcp: 'a Google Cloud' };
 
 const KNOWN = new Set([
   'fleetVcpu', 'fleetMemoryGib', 'fleetMinInstances', 'fleetMaxInstances', 'workerMinInstances', 'workerMaxInstances',
@@ -42,7 +43,7 @@ export function validateSizing(sizing: Sizing | undefined, cloud?: SizingCloud):
     }
     const only = CLOUD_ONLY[key];
     if (only && cloud && only.cloud !== cloud) {
-      throw new ScaleLadderError(`sizing.${key} is a ${CLOUD_NAME[only.cloud]} setting; on ${CLOUD_NAME[cloud]} use sizing.${only.instead}, got ${JSON.stringify(value)}`);
+      throw new ScaleLadderError(`sizing.${key} is ${CLOUD_SETTING[only.cloud]} setting; on ${CLOUD_NAME[cloud]} use sizing.${only.instead}, got ${JSON.stringify(value)}`);
     }
   }
   const s = sizing;
