@@ -12,8 +12,14 @@ function build(tier: Tier, sizing?: Sizing): Template {
 describe('sizing on AWS', () => {
   test('1M with sizes of its own: task size, floor, readers, cache node type, Aurora capacity, log retention', () => {
     const t = build(Tier.USERS_1M, {
-      fleetVcpu: 2, fleetMemoryGib: 4, fleetMinInstances: 4, readReplicas: 3, cacheNodeType: 'cache.r7g.xlarge',
-      databaseMinCapacityAcu: 2, databaseMaxCapacityAcu: 32, logRetentionDays: 90,
+      fleetVcpu: 2,
+      fleetMemoryGib: 4,
+      fleetMinInstances: 4,
+      readReplicas: 3,
+      cacheNodeType: 'cache.r7g.xlarge',
+      databaseMinCapacityAcu: 2,
+      databaseMaxCapacityAcu: 32,
+      logRetentionDays: 90,
     });
     t.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '2048', Memory: '4096' });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 4 });

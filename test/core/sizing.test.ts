@@ -1,5 +1,5 @@
-import { Tier } from '../../lib/core/tier';
 import { validateSizing } from '../../lib/core/sizing-rules';
+import { Tier } from '../../lib/core/tier';
 
 describe('Tier.withSizing', () => {
   test('applies each size to the layers the rung has, and keeps name, rank and layers', () => {
