@@ -88,7 +88,13 @@ function templatesOf(input: PlanInput): { templates: AwsTemplates; name: string 
 export function planAwsInputs(from: PlanInput, to: PlanInput): UpgradePlan {
   const before = templatesOf(from);
   const after = templatesOf(to);
-  return planAwsStacks(before.templates, after.templates, { fromName: before.name, toName: after.name });
+  return planAwsStacks(pairedSingle(before.templates, after.templates), after.templates, { fromName: before.name, toName: after.name });
+}
+
+/** One template on each side is one stack, whatever the files are called: `before` under the name of `after`'s stack. */
+function pairedSingle(before: AwsTemplates, after: AwsTemplates): AwsTemplates {
+  const [b, a] = [Object.keys(before), Object.keys(after)];
+  return b.length === 1 && a.length === 1 && b[0] !== a[0] ? { [a[0]]: before[b[0]] } : before;
 }
 
 /**
