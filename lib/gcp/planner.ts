@@ -1,6 +1,7 @@
 import { COPY_UNIT, copyCommand, DISK_UNMOUNTED_LOG, MIGRATED_MARKER, SERVER_METADATA, SERVER_POSTGRES_IMAGE } from './startup-script';
-import { gcpRungConfig, GcpRungOptions, layerOf } from './synth-rung';
+import { GCP_APP_ID, GCP_STACK_NAME, gcpRungConfig, GcpRungOptions, layerOf } from './synth-rung';
 import { forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
+import { parseRungStamp, RUNG_STAMP_KEY, RungStamp, rungStampOf } from '../core/rung-stamp';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
@@ -33,10 +34,44 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'random_password',
 ]);
 
-/** Why changing `path` replaces a resource of `type`; undefined when it updates in place. */
-export function replacementCause(type: string, path: string): string | undefined {
-  if (forcesReplacement(type, path)) return 'ForceNew: replaces';
-  if (STATEFUL_TYPES.has(type) && !inPlaceUpdate(type, path)) return 'no cited in-place update: counted as a replacement';
+/**
+ * What marks a resource of a type outside STATEFUL_TYPES as holding data in the output:
+ * `lifecycle.prevent_destroy` or a `deletion_protection` attribute that is true. Undefined when
+ * nothing does.
+ */
+export function dataMark(body: any): string | undefined {
+  const yes = (v: unknown) => v === true || v === 'true';
+  if (yes(body?.lifecycle?.prevent_destroy)) return 'lifecycle.prevent_destroy';
+  if (yes(body?.deletion_protection)) return 'deletion_protection';
+  return undefined;
+}
+
+/** Whether a resource of `type` with these bodies (either side) holds data: a stateful type, or one the output marks. */
+export function holdsData(type: string, ...bodies: any[]): boolean {
+  return STATEFUL_TYPES.has(type) || bodies.some(b => b !== undefined && dataMark(b) !== undefined);
+}
+
+/**
+ * Whether `body` is a Cloud SQL read replica (`master_instance_name` set): it holds a copy of its
+ * primary's data, so deleting or replacing it loses nothing (its primary keeps the data, and a new
+ * replica is built from the primary: cloud.google.com/sql/docs/postgres/replication).
+ */
+export function isReadReplica(type: string, body: any): boolean {
+  return type === 'google_sql_database_instance' && typeof body?.master_instance_name === 'string' && body.master_instance_name !== '';
+}
+
+const NOT_CITED = 'no cited in-place update: counted as a replacement';
+
+/**
+ * Why changing `path` replaces a resource of `type`; undefined when it updates in place.
+ * `dataBearing` defaults to the type being in STATEFUL_TYPES; `values` (the JSON text before and
+ * after) lets a conditional ForceNew follow the provider's rule.
+ */
+export function replacementCause(
+  type: string, path: string, dataBearing = STATEFUL_TYPES.has(type), values?: { before?: string; after?: string },
+): string | undefined {
+  if (forcesReplacement(type, path, values)) return 'ForceNew: replaces';
+  if (dataBearing && !inPlaceUpdate(type, path)) return NOT_CITED;
   return undefined;
 }
 
@@ -70,8 +105,8 @@ interface Entry {
 
 function entries(config: any): Map<string, Entry> {
   const map = new Map<string, Entry>();
-  for (const [type, instances] of Object.entries<any>(config.resource ?? {})) {
-    for (const [name, body] of Object.entries<any>(instances)) map.set(`${type}.${name}`, { type, name, body });
+  for (const [type, instances] of Object.entries<any>(config?.resource ?? {})) {
+    for (const [name, body] of Object.entries<any>(instances ?? {})) map.set(`${type}.${name}`, { type, name, body });
   }
   return map;
 }
@@ -83,38 +118,198 @@ export function changedAttributes(before: any, after: any): string[] {
   return [...new Set([...new Set([...Object.keys(fb), ...Object.keys(fa)])].filter(k => fb[k] !== fa[k]).map(normalise))].sort();
 }
 
+/** The one JSON value at normalised `path` of a flattened body, if exactly one key flattens to it. */
+function valueAt(flat: Record<string, string>, path: string): string | undefined {
+  const keys = Object.keys(flat).filter(k => normalise(k) === path);
+  return keys.length === 1 ? flat[keys[0]] : undefined;
+}
+
+/** The resource addresses (`type.name`, not data sources) a string refers to in its `${…}` expressions. */
+export function referencedAddresses(text: string): string[] {
+  const out = new Set<string>();
+  for (const [, expr] of text.matchAll(/\$\{([^}]*)\}/g)) {
+    for (const m of expr.matchAll(/(?<![A-Za-z0-9_.])([a-z][a-z0-9]*_[a-z0-9_]*)\.([A-Za-z0-9_-]+)/g)) out.add(`${m[1]}.${m[2]}`);
+  }
+  return [...out];
+}
+
+/** What the planner needs to know about the outputs besides their resources. */
+export interface DiffOptions {
+  /** The composer's construct path in the before / after output (from its rung stamp); layers are read below it. */
+  readonly fromComposer?: string;
+  readonly toComposer?: string;
+}
+
+/** The layer of a body: the construct under the composer (or cdktf's `<stack>/<composer>/<layer>` without one). */
+function layerIn(body: any, composer: string | undefined): string {
+  const p = body?.['//']?.metadata?.path;
+  if (composer === undefined || typeof p !== 'string') return layerOf(body);
+  return p.startsWith(`${composer}/`) ? p.slice(composer.length + 1).split('/')[0] : '(stack)';
+}
+
+/** The name a resource is known by (resolved against its config where it refers to a literal). */
+function displayName(config: any, body: any, fallback: string): string {
+  const raw = body?.name ?? body?.secret_id ?? body?.account_id ?? body?.table_id ?? body?.dataset_id;
+  return typeof raw === 'string' ? resolved(config, raw) : fallback;
+}
+
+/**
+ * What deleting or replacing a data-bearing resource loses, in words. Sources: deleting a Cloud SQL
+ * instance loses all its data, backups included unless they are retained past the deletion
+ * (cloud.google.com/sql/docs/postgres/delete-instance);
+ * deleting a subscription drops the messages retained in it
+ * (cloud.google.com/pubsub/docs/reference/rest/v1/projects.subscriptions/delete); a topic's own
+ * retained messages go with it; a bucket is deleted with its objects (Terraform's force_destroy, or
+ * the apply fails on a non-empty bucket, cloud.google.com/storage/docs/deleting-buckets).
+ */
+export function lostBy(type: string, body: any, config: any, address: string): string {
+  const name = displayName(config, body, address);
+  switch (type) {
+    case 'google_sql_database_instance': return `the Cloud SQL instance '${name}' and its databases (and its backups, unless they are set to be kept after deletion)`;
+    case 'google_sql_database': return `the database '${name}' and every table in it`;
+    case 'google_compute_disk': return `the disk '${name}' and the data on it`;
+    case 'google_compute_address': return `the static IP address '${name}' (a new reservation gets another address; DNS pointing at the old one breaks)`;
+    case 'google_storage_bucket': return `the objects in the bucket '${name}'`;
+    case 'google_redis_instance': return `the data in Memorystore instance '${name}'`;
+    case 'google_pubsub_topic': return `the topic '${name}' and the messages it retains; publishing to it fails`;
+    case 'google_pubsub_subscription': return `the messages not yet delivered on subscription '${name}'`;
+    case 'google_secret_manager_secret': return `the secret '${name}' and all its versions`;
+    case 'google_secret_manager_secret_version': return 'the secret version\'s data';
+    case 'random_password': return 'the generated password (a new one replaces it; whatever still uses the old one stops working)';
+    default: return `what ${type} '${name}' holds (the output marks it as holding data: ${dataMark(body) ?? 'data-bearing'})`;
+  }
+}
+
+/*
+ * Kept out of Terraform by a `removed` block, a queue still loses its messages: Pub/Sub discards
+ * a message once the message retention duration has passed (7 days by default), and
+ * deletes a subscription left without subscriber activity for its expiration period (31 days by
+ * default) (cloud.google.com/pubsub/docs/create-subscription, "Subscription properties").
+ */
+const EXPIRING: ReadonlySet<string> = new Set(['google_pubsub_topic', 'google_pubsub_subscription']);
+
+/** `to`'s `moved` blocks (cdktf's moveTo / moveFromId), new address → old address. */
+function movedBlocks(to: any): Map<string, string> {
+  const moves = new Map<string, string>();
+  for (const m of Array.isArray(to?.moved) ? to.moved : []) {
+    if (typeof m?.from === 'string' && typeof m?.to === 'string') moves.set(m.to, m.from);
+  }
+  return moves;
+}
+
+/** `body` with its references to moved resources rewritten to their new addresses (a moved block makes them the same object). */
+function movedReferences(body: any, moves: Map<string, string>): any {
+  if (moves.size === 0) return body;
+  let text = JSON.stringify(body);
+  for (const [to, from] of moves) {
+    text = text.replace(new RegExp(`(?<![A-Za-z0-9_.])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'g'), to);
+  }
+  return JSON.parse(text);
+}
+
+interface Paired {
+  readonly id: string;
+  readonly type: string;
+  readonly before: Entry;
+  readonly after: Entry;
+  readonly dataBearing: boolean;
+  /** Changed attribute → why it replaces (undefined: in place). */
+  readonly causes: Map<string, string | undefined>;
+  /** Changed attribute → the replaced resource it refers to. */
+  readonly via: Map<string, string>;
+}
+
+function replaces(p: Paired): boolean {
+  return [...p.causes.values()].some(c => c !== undefined);
+}
+
 /**
  * Compares two Terraform JSON configurations address by address. A REPLACE names, next to each
  * attribute that causes it, why (`ForceNew: replaces`, or `no cited in-place update: counted as
- * a replacement` for a resource that holds data).
+ * a replacement` for a resource that holds data). A resource that refers to a replaced one
+ * (`${type.name.attr}`) counts that attribute as changed: Terraform knows the new object's
+ * attributes only after apply, so the reference is unknown at plan time and a ForceNew attribute
+ * holding it replaces the referring resource too; this is followed through chains. A `moved`
+ * block (developer.hashicorp.com/terraform/language/modules/develop/refactoring) pairs a new
+ * address with its old one.
  */
-export function diffConfigs(from: any, to: any): ResourceChange[] {
+export function diffConfigs(from: any, to: any, options: DiffOptions = {}): ResourceChange[] {
   const before = entries(from);
   const after = entries(to);
+  const moves = movedBlocks(to);
   const removedBlocks = new Set<string>(
-    (Array.isArray(to.removed) ? to.removed : []).filter((r: any) => r?.lifecycle?.destroy === false).map((r: any) => String(r.from)));
+    (Array.isArray(to?.removed) ? to.removed : []).filter((r: any) => r?.lifecycle?.destroy === false).map((r: any) => String(r.from)));
   const changes: ResourceChange[] = [];
+  const paired: Paired[] = [];
+  const matched = new Set<string>();
   for (const [id, a] of after) {
-    const b = before.get(id);
-    const stateful = STATEFUL_TYPES.has(a.type);
-    const layer = layerOf(a.body);
-    if (!b) {
-      changes.push({ id, type: a.type, layer, action: 'ADD', stateful });
+    const priorId = before.has(id) ? id : moves.get(id);
+    const b = priorId !== undefined ? before.get(priorId) : undefined;
+    if (!b || b.type !== a.type) {
+      changes.push({ id, type: a.type, layer: layerIn(a.body, options.toComposer), action: 'ADD', stateful: holdsData(a.type, a.body) });
       continue;
     }
-    const changed = changedAttributes(b.body, a.body);
-    if (changed.length === 0) continue;
-    const causes = changed.map(p => replacementCause(a.type, p));
-    const action: ChangeAction = causes.some(c => c !== undefined) ? 'REPLACE' : 'UPDATE';
-    const properties = changed.map((p, i) => (causes[i] ? `${p} (${causes[i]})` : p));
-    changes.push({ id, type: a.type, layer, action, stateful, properties });
+    matched.add(priorId!);
+    const dataBearing = holdsData(a.type, b.body, a.body);
+    const prior = movedReferences(b.body, moves);
+    const [fb, fa] = [flatten(prior), flatten(a.body)];
+    const causes = new Map<string, string | undefined>();
+    for (const path of changedAttributes(prior, a.body)) {
+      causes.set(path, replacementCause(a.type, path, dataBearing, { before: valueAt(fb, path), after: valueAt(fa, path) }));
+    }
+    paired.push({ id, type: a.type, before: b, after: a, dataBearing, causes, via: new Map() });
   }
+  // Replacements make the attributes of the new object known only after apply.
+  const replaced = new Set(paired.filter(replaces).map(p => p.id));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of paired) {
+      if (replaced.has(p.id)) continue;
+      for (const [path, value] of Object.entries(flatten(p.after.body))) {
+        const target = referencedAddresses(value).find(r => r !== p.id && replaced.has(r));
+        const key = normalise(path);
+        if (!target || p.via.has(key)) continue;
+        p.via.set(key, target);
+        p.causes.set(key, replacementCause(p.type, key, p.dataBearing));
+      }
+      if (replaces(p)) {
+        replaced.add(p.id);
+        grew = true;
+      }
+    }
+  }
+  for (const p of paired) {
+    if (p.causes.size === 0) continue;
+    const action: ChangeAction = replaces(p) ? 'REPLACE' : 'UPDATE';
+    const properties = [...p.causes.keys()].sort().map(path => {
+      const why = [p.via.has(path) ? `refers to ${p.via.get(path)}, which is replaced: known after apply` : undefined, p.causes.get(path)].filter(w => w !== undefined);
+      return why.length ? `${path} (${why.join('; ')})` : path;
+    });
+    const stateful = p.dataBearing && !(action === 'REPLACE' && isReadReplica(p.type, p.before.body));
+    const lost = stateful && action === 'REPLACE' ? `${lostBy(p.type, p.before.body, from, p.before.type + '.' + p.before.name)}: a new, empty one replaces it` : undefined;
+    const layer = layerIn(p.after.body, options.toComposer);
+    changes.push({ id: p.id, type: p.type, layer, action, stateful, properties, ...(lost ? { lost } : {}) });
+  }
+  const added = changes.filter(c => c.action === 'ADD');
   for (const [id, b] of before) {
-    if (after.has(id)) continue;
-    const stateful = STATEFUL_TYPES.has(b.type);
+    if (after.has(id) || matched.has(id)) continue;
     // Terraform destroys a resource whose block is removed even under prevent_destroy; only a
     // `removed { lifecycle { destroy = false } }` block keeps it.
-    changes.push({ id, type: b.type, layer: layerOf(b.body), action: 'REMOVE', stateful, retained: removedBlocks.has(id) });
+    const retained = removedBlocks.has(id);
+    const stateful = holdsData(b.type, b.body) && !isReadReplica(b.type, b.body);
+    const expires = stateful && retained && EXPIRING.has(b.type);
+    let lost: string | undefined;
+    if (expires) {
+      lost = `${lostBy(b.type, b.body, from, id)}: retained, Pub/Sub still discards them once their retention period has passed, and nothing processes them any more`;
+    } else if (stateful && !retained) {
+      lost = lostBy(b.type, b.body, from, id);
+      const name = displayName(from, b.body, '');
+      const twin = added.find(c => c.type === b.type && name !== '' && displayName(to, after.get(c.id)!.body, '') === name);
+      if (twin) lost += `. ${twin.id} is added with the same name: if it is this resource at a new address (a renamed construct), a moved block (from = ${id}, to = ${twin.id}) keeps it`;
+    }
+    changes.push({
+      id, type: b.type, layer: layerIn(b.body, options.fromComposer), action: 'REMOVE', stateful, retained, ...(expires ? { retainedDataExpires: true } : {}), ...(lost ? { lost } : {}),
+    });
   }
   const order: Record<ChangeAction, number> = { REPLACE: 0, REMOVE: 1, ADD: 2, UPDATE: 3 };
   return changes.sort((x, y) => x.layer.localeCompare(y.layer) || order[x.action] - order[y.action] || x.id.localeCompare(y.id));
@@ -154,8 +349,10 @@ export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readon
   for (const change of changes) {
     if (change.action !== 'UPDATE' || !change.stateful) continue;
     const [type, name] = [change.type, change.id.slice(change.type.length + 1)];
-    const before = fromConfig.resource[type][name];
-    const after = toConfig.resource[type][name];
+    const priorName = (movedBlocks(toConfig).get(change.id) ?? change.id).slice(type.length + 1);
+    const before = fromConfig.resource?.[type]?.[priorName];
+    const after = toConfig.resource?.[type]?.[name];
+    if (before === undefined || after === undefined) continue;
     const fb = flatten(before);
     const fa = flatten(after);
     const hits: Array<{ path: string; behaviour: InterruptionBehaviour }> = [];
@@ -242,17 +439,61 @@ interface Found {
   readonly body: any;
 }
 
-/** The resources of `type` whose construct path ends with `suffix`, by address. */
-function byPath(config: any, type: string, suffix: string): Found[] {
-  return Object.entries<any>(config.resource?.[type] ?? {})
-    .filter(([, body]) => String(body?.['//']?.metadata?.path ?? '').endsWith(suffix))
-    .map(([name, body]) => ({ address: `${type}.${name}`, body }))
-    .sort((a, b) => a.address.localeCompare(b.address));
+/**
+ * One side of a pair, for the migration steps: its output, its rung stamp and which side it is.
+ * Every value a step prints is read from the output; where the output lacks one, the step says
+ * what is missing instead of printing a default.
+ */
+class Side {
+  constructor(readonly config: any, readonly stamp: RungStamp, readonly which: 'before' | 'after') {}
+
+  /** The resources of `type` under the composer whose construct path ends with `suffix`, by address. */
+  all(type: string, suffix: string): Found[] {
+    const under = `${this.stamp.composer}/`;
+    return Object.entries<any>(this.config?.resource?.[type] ?? {})
+      .filter(([, body]) => {
+        const p = String(body?.['//']?.metadata?.path ?? '');
+        return p.startsWith(under) && p.endsWith(suffix);
+      })
+      .map(([name, body]) => ({ address: `${type}.${name}`, body }))
+      .sort((a, b) => a.address.localeCompare(b.address));
+  }
+
+  one(type: string, suffix: string): Found | undefined {
+    return this.all(type, suffix)[0];
+  }
+
+  /** Words for a resource the output lacks. */
+  missing(type: string, suffix: string): string {
+    return `(no ${type} under ${this.stamp.composer}/…${suffix.startsWith('/') ? '' : '/'}${suffix} in the ${this.which} output)`;
+  }
+
+  /**
+   * `attr` (a `.`-path) of the resource at `suffix`, resolved where it refers to a literal; the
+   * provider block's value for `project` / `region` when the body leaves them to it; else words
+   * naming what is missing.
+   */
+  value(type: string, suffix: string, attr: string): string {
+    const found = this.one(type, suffix);
+    if (!found) return this.missing(type, suffix);
+    const raw = attr.split('.').reduce((v: any, k) => (Array.isArray(v) ? v[0] : v)?.[k], found.body);
+    if (typeof raw === 'string' || typeof raw === 'number') return resolved(this.config, String(raw));
+    if (attr === 'project' || attr === 'region') {
+      const provider = [this.config?.provider?.google].flat()[0]?.[attr];
+      if (typeof provider === 'string') return provider;
+    }
+    return `(${found.address} has no ${attr} in the ${this.which} output)`;
+  }
 }
 
-function one(config: any, type: string, suffix: string): Found | undefined {
-  return byPath(config, type, suffix)[0];
+function stampOf(rung: Tier | RungStamp, config: any): RungStamp {
+  if (!(rung instanceof Tier)) return rung;
+  const written = parseRungStamp(config?.['//']?.[RUNG_STAMP_KEY]);
+  return rungStampOf(rung, written?.composer ?? `${GCP_STACK_NAME}/${GCP_APP_ID}`);
 }
+
+const VM = 'SingleServer/Instance';
+const DISK = 'SingleServer/DataDisk';
 
 /*
  * The copy into Cloud SQL runs only when the operator starts it, on the running server, over
@@ -262,22 +503,23 @@ function one(config: any, type: string, suffix: string): Found | undefined {
  * sets in place with Instances.SetMetadata and no stop (startup-script.ts cites the source). The
  * copy runs in a transient systemd unit, so a dropped SSH session does not end it.
  */
-function copySteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): MigrationStep {
-  const vm = one(fromConfig, 'google_compute_instance', 'SingleServer/Instance')?.body ?? {};
-  const disk = one(fromConfig, 'google_compute_disk', 'SingleServer/DataDisk')?.body ?? {};
-  const sql = one(toConfig, 'google_sql_database_instance', 'SeparatedDatabase/Instance')?.body ?? {};
-  const project = vm.project ?? 'PROJECT';
-  const where = `--zone ${vm.zone ?? 'ZONE'} --project ${project}`;
-  const via = to.spec.server.running ? to : intermediateRung(from, to, Tier.all());
-  const ssh = (command: string) => `gcloud compute ssh ${vm.name} ${where} --tunnel-through-iap --command '${command}'`;
+function copySteps(from: Side, to: Side): MigrationStep {
+  const vmName = from.value('google_compute_instance', VM, 'name');
+  const where = `--zone ${from.value('google_compute_instance', VM, 'zone')} --project ${from.value('google_compute_instance', VM, 'project')}`;
+  const disk = from.value('google_compute_disk', DISK, 'name');
+  const sql = to.value('google_sql_database_instance', 'SeparatedDatabase/Instance', 'name');
+  const direct = to.stamp.serverRunning;
+  const via = direct ? to.stamp.tier : intermediateRung(from.stamp, to.stamp, Tier.all())?.name
+    ?? `(no rung between ${from.stamp.rung} and ${to.stamp.rung} keeps the server and separates the database)`;
+  const ssh = (command: string) => `gcloud compute ssh ${vmName} ${where} --tunnel-through-iap --command '${command}'`;
   const start = ssh(copyCommand());
   const steps = [
-    `1. terraform apply the ${via?.name ?? to.name} rung: Cloud SQL instance '${sql.name ?? 'app-db'}' comes up on a private IP. On the server only the metadata values ${SERVER_METADATA.database} and ${SERVER_METADATA.environment} change, in place and without a restart; the startup script is the same text as before. The server keeps serving from its own PostgreSQL, also across any reboot, until you start the copy.`,
-    via === to
-      ? `2. At a quiet time, start the copy on the running server (no reboot): ${start}. The app is down from this moment until the copy ends (Caddy answers 502); the server's PostgreSQL keeps running and nothing writes to it. The copy runs the shipped copy script in ${SERVER_POSTGRES_IMAGE} against the server's PostgreSQL: pg_dump, pg_restore into Cloud SQL over TLS in one transaction, then the exact row count (count(*)) and a checksum of every table, and every sequence, on both sides. Only a verified copy runs ON_VERIFIED, which writes ${MIGRATED_MARKER} on disk '${disk.name}'; then PostgreSQL stops, the disk is unmounted and the app starts against Cloud SQL. On failure the app restarts unchanged on the server's database, no marker is written, and the log says 'copy FAILED' (copy-database exit 3 means Cloud SQL already holds tables); fix and run the same command again.`
-      : `2. ${to.name} retires the server, so the copy cannot run on it: swap to ${via?.name ?? '10K'} first (steps above: apply, then start the copy with ${start}), verify, then swap to ${to.name}. Nothing is lost if you do not: disk '${disk.name}' stays with prevent_destroy, and attaching it to a temporary VM and running the same copy script copies it later.`,
-    `3. Follow it: ${ssh(`sudo journalctl -u ${COPY_UNIT} -f`)} (or gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep -E 'scale-ladder|copy-database|verified|mismatch'). Verify: the log shows 'verified: <n> tables, <m> rows, <k> sequences' (no 'mismatch:' line), '${DISK_UNMOUNTED_LOG}' and 'scale-ladder: the app serves from Cloud SQL'.`,
-    `4. Disk '${disk.name}' (and its daily snapshots) stays declared and protected on every rung; keep it until you have verified the copy and a Cloud SQL backup exists.`,
+    `1. terraform apply the ${via} rung: Cloud SQL instance '${direct ? sql : `of the ${via} rung`}' comes up on a private IP. On the server only the metadata values ${SERVER_METADATA.database} and ${SERVER_METADATA.environment} change, in place and without a restart; the startup script is the same text as before. The server keeps serving from its own PostgreSQL, also across any reboot, until you start the copy.`,
+    direct
+      ? `2. At a quiet time, start the copy on the running server (no reboot): ${start}. The app is down from this moment until the copy ends (Caddy answers 502); the server's PostgreSQL keeps running and nothing writes to it. The copy runs the shipped copy script in ${SERVER_POSTGRES_IMAGE} against the server's PostgreSQL: pg_dump, pg_restore into Cloud SQL over TLS in one transaction, then the exact row count (count(*)) and a checksum of every table, and every sequence, on both sides. Only a verified copy runs ON_VERIFIED, which writes ${MIGRATED_MARKER} on disk '${disk}'; then PostgreSQL stops, the disk is unmounted and the app starts against Cloud SQL. On failure the app restarts unchanged on the server's database, no marker is written, and the log says 'copy FAILED' (copy-database exit 3 means Cloud SQL already holds tables); fix and run the same command again.`
+      : `2. ${to.stamp.tier} retires the server, so the copy cannot run on it: swap to ${via} first (steps above: apply, then start the copy with ${start}), verify, then swap to ${to.stamp.tier}. Nothing is lost if you do not: disk '${disk}' stays with prevent_destroy, and attaching it to a temporary VM and running the same copy script copies it later.`,
+    `3. Follow it: ${ssh(`sudo journalctl -u ${COPY_UNIT} -f`)} (or gcloud compute instances get-serial-port-output ${vmName} ${where} | grep -E 'scale-ladder|copy-database|verified|mismatch'). Verify: the log shows 'verified: <n> tables, <m> rows, <k> sequences' (no 'mismatch:' line), '${DISK_UNMOUNTED_LOG}' and 'scale-ladder: the app serves from Cloud SQL'.`,
+    `4. Disk '${disk}' (and its daily snapshots) stays declared and protected on every rung; keep it until you have verified the copy and a Cloud SQL backup exists.`,
   ];
   return { title: 'Copy the server-local PostgreSQL into Cloud SQL', instructions: steps.join('\n') };
 }
@@ -290,38 +532,73 @@ function copySteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): Migrat
  * google/services/dns/resource_dns_record_set.go). A Google-managed certificate provisions only
  * once the domain resolves to the load balancer (cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs).
  */
-function retirementSteps(fromConfig: any, toConfig: any): MigrationStep {
-  const restarts = gcpInterruptions(fromConfig, toConfig, diffConfigs(fromConfig, toConfig)).filter(i => i.id.startsWith('google_sql_database_instance.'));
-  const vm = one(fromConfig, 'google_compute_instance', 'SingleServer/Instance')?.body ?? {};
-  const disk = one(fromConfig, 'google_compute_disk', 'SingleServer/DataDisk')?.body ?? {};
-  const serverIp = one(toConfig, 'google_compute_address', 'SingleServer/Address');
-  const lbIp = one(toConfig, 'google_compute_global_address', 'StatelessFleet/Address');
-  const rules = byPath(toConfig, 'google_compute_global_forwarding_rule', 'ForwardingRule').filter(r => layerOf(r.body) === 'StatelessFleet');
-  const record = one(toConfig, 'google_dns_record_set', '/AppRecord');
-  const cert = one(toConfig, 'google_compute_managed_ssl_certificate', 'StatelessFleet/Certificate')?.body;
-  const service = one(toConfig, 'google_cloud_run_v2_service', 'StatelessFleet/Service')?.body;
-  const project = vm.project ?? 'PROJECT';
-  const where = `--zone ${vm.zone ?? 'ZONE'} --project ${project}`;
-  const lbName = lbIp?.body.name ?? 'LB_ADDRESS';
-  const serverIpName = serverIp?.body.name ?? 'SERVER_ADDRESS';
-  const region = serverIp?.body.region ?? 'REGION';
-  const healthPath = service?.template?.containers?.[0]?.startup_probe?.http_get?.path ?? '/';
-  const targets = [...rules, ...(record ? [record] : [])].map(r => `-target=${r.address}`).join(' ');
+function retirementSteps(from: Side, to: Side): MigrationStep {
+  const restarts = gcpInterruptions(from.config, to.config, diffConfigs(from.config, to.config))
+    .filter(i => i.id.startsWith('google_sql_database_instance.'));
+  const vmName = from.value('google_compute_instance', VM, 'name');
+  const project = from.value('google_compute_instance', VM, 'project');
+  const where = `--zone ${from.value('google_compute_instance', VM, 'zone')} --project ${project}`;
+  const disk = from.value('google_compute_disk', DISK, 'name');
+  const serverIp = to.one('google_compute_address', 'SingleServer/Address');
+  const serverIpName = to.value('google_compute_address', 'SingleServer/Address', 'name');
+  const region = to.value('google_compute_address', 'SingleServer/Address', 'region');
+  const lbIp = to.one('google_compute_global_address', 'StatelessFleet/Address');
+  const lbName = to.value('google_compute_global_address', 'StatelessFleet/Address', 'name');
+  const rules = to.all('google_compute_global_forwarding_rule', 'ForwardingRule').filter(r => r.body?.['//']?.metadata?.path?.startsWith(`${to.stamp.composer}/StatelessFleet/`));
+  const record = to.one('google_dns_record_set', '/AppRecord');
+  const cert = to.one('google_compute_managed_ssl_certificate', 'StatelessFleet/Certificate');
+  const healthPath = to.value('google_cloud_run_v2_service', 'StatelessFleet/Service', 'template.containers.startup_probe.http_get.path');
+  const targets = rules.length > 0 || record
+    ? [...rules, ...(record ? [record] : [])].map(r => `-target=${r.address}`).join(' ')
+    : `-target=${to.missing('google_compute_global_forwarding_rule', 'StatelessFleet/…ForwardingRule')}`;
   const lbLookup = `gcloud compute addresses describe ${lbName} --global --project ${project} --format='value(address)'`;
   const dns = record
     ? `4. DNS: that apply has already updated ${record.address} (${record.body.name} in zone '${record.body.managed_zone}') in place from the server's address '${serverIpName}' to the load balancer's '${lbName}' (rrdatas is not ForceNew; one Cloud DNS change swaps the old data for the new).`
-    : `4. DNS: point your domain's A record at the load balancer's address '${lbName}' (${lbIp?.address ?? 'google_compute_global_address'}: ${lbLookup}), replacing the server's static address '${serverIpName}' (region ${region}).`;
+    : `4. DNS: point your domain's A record at the load balancer's address '${lbName}' (${lbIp?.address ?? to.missing('google_compute_global_address', 'StatelessFleet/Address')}: ${lbLookup}), replacing the server's static address '${serverIpName}' (region ${region}).`;
+  const certName = cert ? resolved(to.config, String(cert.body.name)) : undefined;
   const steps = [
-    `1. Check the server is ready to retire (after the verified copy): gcloud compute instances get-serial-port-output ${vm.name} ${where} | grep '${DISK_UNMOUNTED_LOG}' must show the line, and gcloud compute ssh ${vm.name} ${where} --tunnel-through-iap --command 'sudo docker ps --format "{{.Names}}" | grep -qE "^(postgres|pg-old)$" && echo "PostgreSQL RUNNING" || echo "PostgreSQL stopped"; mountpoint -q /mnt/disks/pgdata && echo "disk MOUNTED" || echo "disk unmounted"' must print "PostgreSQL stopped" and "disk unmounted". Then detach the data disk cleanly: gcloud compute instances detach-disk ${vm.name} --disk ${disk.name} ${where}. Do not go on while PostgreSQL runs or the disk is mounted.`,
+    `1. Check the server is ready to retire (after the verified copy): gcloud compute instances get-serial-port-output ${vmName} ${where} | grep '${DISK_UNMOUNTED_LOG}' must show the line, and gcloud compute ssh ${vmName} ${where} --tunnel-through-iap --command 'sudo docker ps --format "{{.Names}}" | grep -qE "^(postgres|pg-old)$" && echo "PostgreSQL RUNNING" || echo "PostgreSQL stopped"; mountpoint -q /mnt/disks/pgdata && echo "disk MOUNTED" || echo "disk unmounted"' must print "PostgreSQL stopped" and "disk unmounted". Then detach the data disk cleanly: gcloud compute instances detach-disk ${vmName} --disk ${disk} ${where}. Do not go on while PostgreSQL runs or the disk is mounted.`,
     ...restarts.map((r, i) => `${i === 0 ? '   Before step 2, at a quiet time' : '   Then'}: terraform apply -target=${r.id}. ${r.what.split(';')[0]}; the server still serves from it, so for ${r.downtime.split(' (')[0]} every request that needs the database fails. Doing it now chooses that moment: the targeted apply of step 2 includes the database (the fleet's environment refers to it) and would restart it there.`),
     `2. Bring up the new entry point while the server still serves: terraform apply ${targets} (Terraform also applies everything those depend on: the Cloud Run fleet, the load balancer, the database settings${restarts.length ? ', which no longer restart anything' : ''}).`,
     `3. Check the load balancer answers: curl -fsS "http://$(${lbLookup})${healthPath}" (a new load balancer can take a few minutes to answer).`,
     dns,
-    cert ? `   The managed certificate '${cert.name}' provisions only once the name resolves to the load balancer (up to about an hour); HTTPS on the load balancer fails until gcloud compute ssl-certificates describe ${cert.name} --global --project ${project} --format='value(managed.status)' says ACTIVE, so wait for it before the next step.` : '',
-    `5. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'} so that clients resolve the load balancer, then terraform apply the whole rung: it removes the VM ${vm.name}, its firewall rules and service account; disk '${disk.name}', its snapshot schedule and the static address '${serverIpName}' stay (prevent_destroy).`,
-    `6. '${serverIpName}' stays reserved and declared on every rung, so no climb frees an address a DNS cache may still hold. It may be released once the name has pointed at '${lbName}' for longer than the old TTL and nothing is served on it: terraform state rm ${serverIp?.address ?? 'google_compute_address.SERVER'}, then gcloud compute addresses delete ${serverIpName} --region ${region} --project ${project} (a later apply reserves a new, unused address under that name).`,
+    certName ? `   The managed certificate '${certName}' provisions only once the name resolves to the load balancer (up to about an hour); HTTPS on the load balancer fails until gcloud compute ssl-certificates describe ${certName} --global --project ${project} --format='value(managed.status)' says ACTIVE, so wait for it before the next step.` : '',
+    `5. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'} so that clients resolve the load balancer, then terraform apply the whole rung: it removes the VM ${vmName}, its firewall rules and service account; disk '${disk}', its snapshot schedule and the static address '${serverIpName}' stay (prevent_destroy).`,
+    `6. '${serverIpName}' stays reserved and declared on every rung, so no climb frees an address a DNS cache may still hold. It may be released once the name has pointed at '${lbName}' for longer than the old TTL and nothing is served on it: terraform state rm ${serverIp?.address ?? to.missing('google_compute_address', 'SingleServer/Address')}, then gcloud compute addresses delete ${serverIpName} --region ${region} --project ${project} (a later apply reserves a new, unused address under that name).`,
   ].filter(l => l !== '');
   return { title: 'Retire the single server and move its traffic to the load balancer', instructions: steps.join('\n') };
+}
+
+/*
+ * A downgrade that brings the single server back (e.g. 100K → 10K) removes the load balancer and
+ * its global address in the same apply that creates the VM, so it is run in the retirement's order
+ * reversed: the VM first (`terraform apply -target=…` applies the target and what it depends on,
+ * developer.hashicorp.com/terraform/cli/commands/plan, "Resource Targeting"), then DNS, then the
+ * rest once the old record's TTL has passed. The returning VM attaches the retained data disk;
+ * its boot serves from Cloud SQL when the disk carries the copy's marker (startup-script.ts).
+ */
+function serverReturnSteps(from: Side, to: Side): MigrationStep {
+  const vm = to.one('google_compute_instance', VM);
+  const vmName = to.value('google_compute_instance', VM, 'name');
+  const project = to.value('google_compute_instance', VM, 'project');
+  const where = `--zone ${to.value('google_compute_instance', VM, 'zone')} --project ${project}`;
+  const serverIpName = to.value('google_compute_address', 'SingleServer/Address', 'name');
+  const region = to.value('google_compute_address', 'SingleServer/Address', 'region');
+  const lbName = from.value('google_compute_global_address', 'StatelessFleet/Address', 'name');
+  const record = to.one('google_dns_record_set', '/AppRecord');
+  const lookup = `gcloud compute addresses describe ${serverIpName} --region ${region} --project ${project} --format='value(address)'`;
+  const restarts = gcpInterruptions(from.config, to.config, diffConfigs(from.config, to.config))
+    .filter(i => i.id.startsWith('google_sql_database_instance.'));
+  const steps = [
+    ...restarts.map((r, i) => `${i === 0 ? '   Before step 1, at a quiet time' : '   Then'}: terraform apply -target=${r.id}. ${r.what.split(';')[0]}; the fleet still serves from it, so for ${r.downtime.split(' (')[0]} every request that needs the database fails. Doing it now chooses that moment: the targeted apply of step 1 includes the database (the server's environment refers to it) and would restart it there.`),
+    `1. Bring the server up while the load balancer still serves: terraform apply -target=${vm?.address ?? to.missing('google_compute_instance', VM)} (Terraform also applies what it depends on: its firewall rules, service account and the retained disk '${to.value('google_compute_disk', DISK, 'name')}', which it attaches).`,
+    `2. Check it started: gcloud compute instances get-serial-port-output ${vmName} ${where} | grep 'scale-ladder: started' must show the line.`,
+    record
+      ? `3. DNS: terraform apply -target=${record.address} moves ${record.body.name} (zone '${record.body.managed_zone}') in place from the load balancer's address '${lbName}' to the server's '${serverIpName}'.`
+      : `3. DNS: point your domain's A record at the server's static address '${serverIpName}' (${lookup}), replacing the load balancer's '${lbName}'.`,
+    `4. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'}, then terraform apply the whole rung: it removes the Cloud Run fleet and the load balancer, and releases its address '${lbName}' (clients still resolving it fail from then on).`,
+  ];
+  return { title: 'Bring the single server back and move traffic to it from the load balancer', instructions: steps.join('\n') };
 }
 
 /*
@@ -349,15 +626,16 @@ const ASSIGNMENT_PREFIX = 'new SHARD_BUCKETS: ';
 const LOG_WAIT_TRIES = 60;
 const LOG_WAIT_SECONDS = 10;
 
-function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
-  const fromShards = shardCountOf(from);
-  const toShards = shardCountOf(to);
-  const job = one(toConfig, 'google_cloud_run_v2_job', 'ShardedCluster/Rebalance/Job')?.body ?? {};
-  const secret = one(toConfig, 'google_secret_manager_secret', 'SeparatedDatabase/ShardBuckets')?.body ?? {};
-  const project = job.project ?? 'PROJECT';
-  const region = job.location ?? 'REGION';
+function rebalanceSteps(from: Side, to: Side): MigrationStep {
+  const fromShards = shardCountOf(from.stamp);
+  const toShards = shardCountOf(to.stamp);
+  const JOB = 'ShardedCluster/Rebalance/Job';
+  const jobName = to.value('google_cloud_run_v2_job', JOB, 'name');
+  const secretId = to.value('google_secret_manager_secret', 'SeparatedDatabase/ShardBuckets', 'secret_id');
+  const project = to.value('google_cloud_run_v2_job', JOB, 'project');
+  const region = to.value('google_cloud_run_v2_job', JOB, 'location');
   const at = `--region ${region} --project ${project}`;
-  const services = byPath(toConfig, 'google_cloud_run_v2_service', '/Service')
+  const services = to.all('google_cloud_run_v2_service', '/Service')
     .map(s => s.body)
     .filter(b => (b.template?.containers?.[0]?.env ?? []).some((e: any) => e.name === 'SHARD_MAP'))
     .map(b => ({ name: b.name as string, location: b.location as string }))
@@ -367,17 +645,17 @@ function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
   const startJson = JSON.stringify(ShardRouter.balancedAssignment(fromShards));
   const runJob = [
     'run_job() { local e; EXECUTION=',
-    `e=$(gcloud run jobs execute ${job.name} ${at} --async --format='value(metadata.name)' --update-env-vars "$1") && [ -n "$e" ] || { echo "the execution did not start: nothing changed" >&2; return 1; }`,
+    `e=$(gcloud run jobs execute ${jobName} ${at} --async --format='value(metadata.name)' --update-env-vars "$1") && [ -n "$e" ] || { echo "the execution did not start: nothing changed" >&2; return 1; }`,
     'echo "execution $e started; polling until it completes (a move takes as long as its rows take to copy)" >&2',
     `until [ -n "$(gcloud run jobs executions describe "$e" ${at} --format='value(status.completionTime)' 2>/dev/null)" ]; do sleep 30; done`,
     `[ "$(gcloud run jobs executions describe "$e" ${at} --format='value(status.succeededCount)')" = 1 ] || { echo "execution $e FAILED: read its log; publish nothing" >&2; return 1; }`,
     'EXECUTION=$e; }',
   ].join('; ');
-  const logFilter = `'resource.type="cloud_run_job" AND resource.labels.job_name="${job.name}" AND labels."run.googleapis.com/execution_name"="'"$EXECUTION"'" AND textPayload:"${ASSIGNMENT_PREFIX}"'`;
+  const logFilter = `'resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND labels."run.googleapis.com/execution_name"="'"$EXECUTION"'" AND textPayload:"${ASSIGNMENT_PREFIX}"'`;
   const publish = [
     'publish_if_logged() { local got= i',
     `for i in $(seq ${LOG_WAIT_TRIES}); do got=$(gcloud logging read ${logFilter} --project ${project} --limit 1 --format='value(textPayload)'); [ -n "$got" ] && break; sleep ${LOG_WAIT_SECONDS}; done`,
-    `if [ -n "$EXECUTION" ] && [ "$got" = "${ASSIGNMENT_PREFIX}$1" ]; then printf '%s' "$1" | gcloud secrets versions add ${secret.secret_id} --project ${project} --data-file=- || { echo "NOT PUBLISHED: gcloud secrets versions add failed; run publish_if_logged again" >&2; return 1; }`,
+    `if [ -n "$EXECUTION" ] && [ "$got" = "${ASSIGNMENT_PREFIX}$1" ]; then printf '%s' "$1" | gcloud secrets versions add ${secretId} --project ${project} --data-file=- || { echo "NOT PUBLISHED: gcloud secrets versions add failed; run publish_if_logged again" >&2; return 1; }`,
     `else echo "NOT PUBLISHED: execution $EXECUTION logged '$got', the plan expects '${ASSIGNMENT_PREFIX}$1'. Nothing was published; the old assignment stays in force (the moved buckets stay fenced: run ACTION=abort with the same MOVES to unfence them, or re-run publish_if_logged once the line arrives)" >&2; return 1; fi; }`,
   ].join('; ');
   const batches = rebalanceBatches(fromShards, toShards);
@@ -389,9 +667,9 @@ function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
     .map(s => `gcloud run services describe ${s.name} --region ${s.location} --project ${project} --format='value(status.latestReadyRevisionName,status.traffic[0].revisionName,status.traffic[0].percent)'`)
     .join('; ');
   const lines = [
-    `The swap itself moves no key: terraform apply adds shards ${fromShards}-${toShards - 1} empty, and the bucket assignment (secret '${secret.secret_id}', whose data Terraform ignores) keeps every bucket where it is. Then move the buckets in ${batches.length} verified batch(es), one per new shard. Each batch fences its buckets on the source shard, copies their rows, verifies row counts and checksums, and only then prints the new assignment; the plan has computed that assignment already, and you publish it only when the job's log line equals it.`,
+    `The swap itself moves no key: terraform apply adds shards ${fromShards}-${toShards - 1} empty, and the bucket assignment (secret '${secretId}', whose data Terraform ignores) keeps every bucket where it is. Then move the buckets in ${batches.length} verified batch(es), one per new shard. Each batch fences its buckets on the source shard, copies their rows, verifies row counts and checksums, and only then prints the new assignment; the plan has computed that assignment already, and you publish it only when the job's log line equals it.`,
     `What the app sees during a batch: from the fence until every instance in every region (${regions.join(', ')}) runs the new assignment, writes to the moving buckets are refused (reads go on). An instance not yet rolled keeps the old assignment and reads the moved buckets from their old shard, a frozen copy (the fence stopped its writes), until it is replaced; keys in other buckets are unaffected.`,
-    `1. Check the starting assignment: [ "$(gcloud secrets versions access latest --secret ${secret.secret_id} --project ${project})" = '${startJson}' ] && echo OK must print OK (${start}); the job refuses MOVES that do not match the assignment in force. Run one rebalance at a time. Define two shell helpers in the shell you run the batches from:`,
+    `1. Check the starting assignment: [ "$(gcloud secrets versions access latest --secret ${secretId} --project ${project})" = '${startJson}' ] && echo OK must print OK (${start}); the job refuses MOVES that do not match the assignment in force. Run one rebalance at a time. Define two shell helpers in the shell you run the batches from:`,
     `   ${runJob}`,
     `   ${publish}`,
   ];
@@ -412,27 +690,117 @@ function rebalanceSteps(from: Tier, to: Tier, toConfig: any): MigrationStep {
   return { title: `Rebalance key buckets onto the new shards (${fromShards} → ${toShards} shards)`, instructions: lines.join('\n') };
 }
 
-/** The steps for the data moves and cut-overs a swap needs, in the order they are run. */
-export function gcpMigrationSteps(from: Tier, to: Tier, fromConfig: any, toConfig: any): MigrationStep[] {
-  return requiredMigrations(from, to).map(kind => {
+/** The steps for the data moves and cut-overs a swap needs, in the order they are run (a Tier uses the demo's composer path, or the one its output records). */
+export function gcpMigrationSteps(from: Tier | RungStamp, to: Tier | RungStamp, fromConfig: any, toConfig: any): MigrationStep[] {
+  const before = new Side(fromConfig, stampOf(from, fromConfig), 'before');
+  const after = new Side(toConfig, stampOf(to, toConfig), 'after');
+  const steps = requiredMigrations(before.stamp, after.stamp).map(kind => {
     switch (kind) {
-      case 'SERVER_DATABASE_TO_MANAGED': return copySteps(from, to, fromConfig, toConfig);
-      case 'SERVER_RETIREMENT': return retirementSteps(fromConfig, toConfig);
-      case 'SHARD_REBALANCE': return rebalanceSteps(from, to, toConfig);
+      case 'SERVER_DATABASE_TO_MANAGED': return copySteps(before, after);
+      case 'SERVER_RETIREMENT': return retirementSteps(before, after);
+      case 'SHARD_REBALANCE': return rebalanceSteps(before, after);
       default: return { title: String(kind), instructions: 'No Google Cloud steps are known for this migration.' };
     }
   });
+  // The reverse of the retirement (a downgrade): not a kind of requiredMigrations, planned here.
+  if (!before.stamp.serverRunning && after.stamp.serverRunning) steps.push(serverReturnSteps(before, after));
+  return steps;
 }
 
-/** The upgrade plan between two synthesized configurations of rungs `from` and `to`. */
-export function planGcpConfigs(from: Tier, to: Tier, fromConfig: any, toConfig: any): UpgradePlan {
-  const changes = diffConfigs(fromConfig, toConfig);
-  const migrations = gcpMigrationSteps(from, to, fromConfig, toConfig);
+/** One stack's plan, before the stacks are put together. */
+export interface StackPlan {
+  readonly changes: ResourceChange[];
+  readonly migrations: MigrationStep[];
+  readonly interruptions: Interruption[];
+  readonly notes: string[];
+  /** Set when data is lost without a resource going (rows stranded on shards that go). */
+  readonly unsafe: boolean;
+}
+
+/*
+ * A Memorystore instance keeps its data when it scales, but Google refuses to shrink a Standard
+ * Tier instance below the data it holds: the apply fails (cloud.google.com/memorystore/docs/redis/scaling-behavior,
+ * "When reducing a Standard Tier instance's capacity, you must choose a size greater than the
+ * amount of data being stored or scaling fails").
+ */
+function shrinkingCaches(stack: string, fromConfig: any, toConfig: any, changes: readonly ResourceChange[]): string[] {
+  const out: string[] = [];
+  for (const c of changes) {
+    if (c.type !== 'google_redis_instance' || c.action !== 'UPDATE' || !c.properties?.includes('memory_size_gb')) continue;
+    const name = c.id.slice(c.type.length + 1);
+    const [before, after] = [fromConfig.resource?.[c.type]?.[name], toConfig.resource?.[c.type]?.[name]];
+    if (!(Number(after?.memory_size_gb) < Number(before?.memory_size_gb))) continue;
+    out.push(`stack '${stack}': Memorystore instance '${displayName(toConfig, after, c.id)}' shrinks from ${before.memory_size_gb} to ${after.memory_size_gb} GB; it keeps its data, but Google refuses to shrink a Standard Tier instance (the apply fails) while it holds more data than the new size.`);
+  }
+  return out;
+}
+
+/** The primary Cloud SQL instance of shard `i` (shard 0 is the SeparatedDatabase's). */
+function shardPrimary(side: Side, i: number): Found | undefined {
+  return i === 0 ? side.one('google_sql_database_instance', 'SeparatedDatabase/Instance') : side.one('google_sql_database_instance', `ShardedCluster/Shard${i}/Instance`);
+}
+
+/**
+ * Plans one stack: the resource changes, and, with both rung stamps, the migration steps and what
+ * a downgrade strands. `stack` names the stack in the notes. A side without a stamp gets the
+ * resource changes only, and a note saying so.
+ */
+export function planStack(stack: string, fromConfig: any, toConfig: any, fromStamp?: RungStamp, toStamp?: RungStamp): StackPlan {
+  const [fromComposer, toComposer] = [fromStamp?.composer ?? toStamp?.composer, toStamp?.composer ?? fromStamp?.composer];
+  let changes = diffConfigs(fromConfig, toConfig, { fromComposer, toComposer });
   const interruptions = gcpInterruptions(fromConfig, toConfig, changes);
-  return { cloud: 'gcp', from: from.name, to: to.name, changes, migrations, interruptions, verdict: verdictOf(changes, migrations) };
+  const notes: string[] = [];
+  for (const [which, stamp] of [['before', fromStamp], ['after', toStamp]] as const) {
+    if (!stamp) {
+      notes.push(`stack '${stack}': the ${which} output has no rung stamp ("//"."${RUNG_STAMP_KEY}" in its cdk.tf.json, written by the ladder's composer), so only its resource changes are planned: no migration steps (database copy, server retirement, shard rebalance) and no check of what the rung change strands.`);
+    }
+  }
+  notes.push(...shrinkingCaches(stack, fromConfig, toConfig, changes));
+  if (!fromStamp || !toStamp) return { changes, migrations: [], interruptions, notes, unsafe: false };
+  const before = new Side(fromConfig, fromStamp, 'before');
+  const migrations = gcpMigrationSteps(fromStamp, toStamp, fromConfig, toConfig);
+  let unsafe = false;
+  if (toStamp.shards < fromStamp.shards) {
+    // The bucket assignment is owned at run time (README, "Growing the shards"): the plan cannot
+    // know that no bucket is assigned to the shards that go, so their rows count as lost.
+    unsafe = true;
+    const gone = Array.from({ length: fromStamp.shards - toStamp.shards }, (_, k) => toStamp.shards + k);
+    const named = gone.map(i => {
+      const primary = shardPrimary(before, i);
+      return { i, primary, name: primary ? displayName(fromConfig, primary.body, primary.address) : before.missing('google_sql_database_instance', `ShardedCluster/Shard${i}/Instance`) };
+    });
+    const list = named.map(n => `shard ${n.i} ('${n.name}')`).join(', ');
+    notes.push(`stack '${stack}': the shard count falls from ${fromStamp.shards} to ${toStamp.shards}. The rows of the key buckets assigned to ${list} are stranded: no step moves buckets back onto ${toStamp.shards === 1 ? 'shard 0' : `shards 0-${toStamp.shards - 1}`}, and SHARD_MAP no longer lists the shards that hold them. UNSAFE whatever happens to those instances.`);
+    changes = changes.map(c => {
+      const hit = named.find(n => n.primary?.address === c.id);
+      if (!hit) return c;
+      const stranded = `the rows of the key buckets assigned to shard ${hit.i}`;
+      return { ...c, lost: c.lost ? `${c.lost}, holding ${stranded}` : stranded };
+    });
+  }
+  if (!fromStamp.serverHostsDatabase && toStamp.serverHostsDatabase) {
+    notes.push(`stack '${stack}': the database moves back onto the server. No step copies Cloud SQL back; disk '${before.value('google_compute_disk', DISK, 'name')}' holds the data as it was when it was copied into Cloud SQL (if it ever held any), not what was written since.`);
+  }
+  return { changes, migrations, interruptions, notes, unsafe };
 }
 
-/** The upgrade plan for swapping rung `fromTier` for rung `toTier` on Google Cloud. */
+/** The upgrade plan between two synthesized configurations of rungs `from` and `to` (the demo's composer, or the one the outputs record). */
+export function planGcpConfigs(from: Tier, to: Tier, fromConfig: any, toConfig: any): UpgradePlan {
+  const part = planStack(GCP_STACK_NAME, fromConfig, toConfig, stampOf(from, fromConfig), stampOf(to, toConfig));
+  const verdict = part.unsafe ? 'UNSAFE' : verdictOf(part.changes, part.migrations);
+  return {
+    cloud: 'gcp',
+    from: from.name,
+    to: to.name,
+    changes: part.changes,
+    migrations: part.migrations,
+    interruptions: part.interruptions,
+    ...(part.notes.length ? { notes: part.notes } : {}),
+    verdict,
+  };
+}
+
+/** The upgrade plan for swapping rung `fromTier` for rung `toTier` of the library's demo app on Google Cloud. */
 export function planGcp(fromTier: string, toTier: string, options: GcpRungOptions = {}): UpgradePlan {
   const from = Tier.fromName(fromTier);
   const to = Tier.fromName(toTier);

@@ -95,8 +95,17 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   google_compute_address: ['name', 'project', 'region', 'address', 'address_type', 'description', 'ip_version', 'ipv6_endpoint_type', 'network', 'network_tier',
     'prefix_length', 'purpose', 'subnetwork'],
   google_compute_global_address: ['name', 'project', 'address', 'address_type', 'description', 'ip_version', 'network', 'prefix_length', 'purpose'],
+  // Read again at v6.50.0 (google/services/compute/resource_compute_network.go): exactly the
+  // schema fields with ForceNew: true; its CustomizeDiff only defaults the project. Everything
+  // else (routing_mode, mtu, delete_default_routes_on_create, …) resourceComputeNetworkUpdate
+  // patches in place.
   google_compute_network: ['name', 'project', 'auto_create_subnetworks', 'description', 'enable_ula_internal_ipv6', 'internal_ipv6_range', 'network_profile', 'params'],
-  // Conditional: ip_cidr_range (only a shrink).
+  // Read again at v6.50.0 (google/services/compute/resource_compute_subnetwork.go): these are
+  // exactly the schema fields with ForceNew: true. ip_cidr_range is not one: the CustomizeDiff
+  // `customdiff.ForceNewIfChange("ip_cidr_range", IsShrinkageIpCidr)` forces new unless the new
+  // range holds the whole old one, and resourceComputeSubnetworkUpdate applies that expansion in
+  // place (POST …/subnetworks/{{name}}/expandIpCidrRange). It stays listed here (a change whose
+  // values are unknown replaces); CONDITIONAL_FORCE_NEW decides when both values are known.
   google_compute_subnetwork: ['name', 'project', 'region', 'network', 'description', 'enable_flow_logs', 'external_ipv6_prefix', 'ip_collection', 'params',
     'reserved_internal_range', 'ip_cidr_range'],
   google_compute_firewall: ['name', 'project', 'direction', 'params'],
@@ -136,6 +145,47 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   google_monitoring_alert_policy: ['project'],
   google_monitoring_notification_channel: ['project'],
   google_logging_project_bucket_config: ['project', 'location', 'bucket_id'],
+};
+
+/** A ForceNew that depends on the old and new values (a provider CustomizeDiff). */
+export interface ConditionalForceNew {
+  /** The attribute path (no list positions). */
+  readonly path: string;
+  /** Whether changing `before` to `after` (JSON values as written in the configuration) replaces the resource. */
+  readonly replaces: (before: unknown, after: unknown) => boolean;
+  /** Where the provider decides it. */
+  readonly source: string;
+}
+
+/** The IPv4 CIDR `text` as [first, last] address numbers, or undefined when it is not one. */
+function ipv4Range(text: unknown): [number, number] | undefined {
+  const m = typeof text === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text) : null;
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (octets.some(o => o > 255) || bits > 32) return undefined;
+  const address = octets.reduce((n, o) => n * 256 + o, 0);
+  const size = 2 ** (32 - bits);
+  const first = Math.floor(address / size) * size;
+  return [first, first + size - 1];
+}
+
+/**
+ * Attributes whose ForceNew depends on the values, with the provider's rule. Without both values
+ * (e.g. a reference known only after apply) the FORCE_NEW list decides: replace.
+ */
+export const CONDITIONAL_FORCE_NEW: Readonly<Record<string, readonly ConditionalForceNew[]>> = {
+  google_compute_subnetwork: [{
+    path: 'ip_cidr_range',
+    // IsShrinkageIpCidr: no ForceNew when the new range contains the old range's first and last
+    // address (an expansion, applied in place with expandIpCidrRange); any other change (a
+    // shrink, a move, a value that does not parse) replaces.
+    replaces: (before, after) => {
+      const [b, a] = [ipv4Range(before), ipv4Range(after)];
+      return !(b && a && a[0] <= b[0] && b[1] <= a[1]);
+    },
+    source: `${PROVIDER} google/services/compute/resource_compute_subnetwork.go (CustomizeDiff ForceNewIfChange("ip_cidr_range", IsShrinkageIpCidr))`,
+  }],
 };
 
 /** How the cloud interrupts a resource to apply an in-place change. */
@@ -223,8 +273,15 @@ export function forceNewAttributes(type: string): readonly string[] {
   return FORCE_NEW[type] ?? COMMON_FORCE_NEW;
 }
 
-/** Whether the provider replaces a resource of `type` when `path` changes. */
-export function forcesReplacement(type: string, path: string): boolean {
+/**
+ * Whether the provider replaces a resource of `type` when `path` changes. With both values (JSON
+ * text as flattened from the configuration), a conditional ForceNew follows the provider's rule.
+ */
+export function forcesReplacement(type: string, path: string, values?: { before?: string; after?: string }): boolean {
+  const conditional = (CONDITIONAL_FORCE_NEW[type] ?? []).find(c => normalise(path) === c.path);
+  if (conditional && values?.before !== undefined && values.after !== undefined && !/\$\{/.test(values.before + values.after)) {
+    return conditional.replaces(JSON.parse(values.before), JSON.parse(values.after));
+  }
   return forceNewAttributes(type).some(f => matches(f, path));
 }
 

@@ -3,7 +3,7 @@ import { Tier } from '../../lib';
 import { REBALANCE_SHARDS_SCRIPT, REBALANCE_SHARDS_VARIABLES } from '../../lib/core/data-moves/rebalance-shards';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance';
 import { ShardRouter } from '../../lib/core/shard-router';
-import { requiredMigrations } from '../../lib/core/upgrade-plan';
+import { losesData, requiredMigrations } from '../../lib/core/upgrade-plan';
 import { fromTerraformLiteral } from '../../lib/gcp/common';
 import { forceNewAttributes, IN_PLACE, inPlaceUpdate, planGcp, STATEFUL_TYPES } from '../../lib/gcp/planner';
 
@@ -360,8 +360,47 @@ describe('the server retires explicitly (10K → 100K)', () => {
   });
 });
 
-test('a downward swap is UNSAFE (the planner can fail)', () => {
-  const plan = planGcp('10M', '1M');
-  expect(plan.verdict).toBe('UNSAFE');
-  expect(plan.changes.some(c => c.stateful && c.action === 'REMOVE' && c.retained === false)).toBe(true);
+describe('downgrades are planned too', () => {
+  const lostTypes = (from: string, to: string) => [...new Set(planGcp(from, to).changes.filter(losesData).map(c => c.type))].sort();
+
+  test('each step down gets its verdict, and every data-losing change says what it loses', () => {
+    const verdicts = Object.fromEntries(RUNGS.slice(1).map((high, i) => [`${high}→${RUNGS[i]}`, planGcp(high, RUNGS[i]).verdict]));
+    expect(verdicts).toEqual({
+      '10K→1K': 'UNSAFE', // Cloud SQL goes
+      '100K→10K': 'MIGRATION', // only the read replica goes; the server comes back before the load balancer goes
+      '1M→100K': 'UNSAFE', // Memorystore, its auth secret, the static bucket
+      '10M→1M': 'UNSAFE', // the queues, and shards 1-3 with their buckets' rows
+      '100M→10M': 'UNSAFE', // the event stream, and shards 4-7
+      '1B→100M': 'SAFE', // only the third region's cross-region replicas go (their primaries hold the data)
+    });
+    expect(lostTypes('10K', '1K')).toEqual(['google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_sql_database', 'google_sql_database_instance']);
+    expect(lostTypes('1M', '100K')).toEqual(['google_redis_instance', 'google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_storage_bucket']);
+    expect(lostTypes('10M', '1M')).toEqual(['google_pubsub_subscription', 'google_pubsub_topic', 'google_sql_database', 'google_sql_database_instance']);
+    expect(lostTypes('100M', '10M')).toEqual(['google_pubsub_subscription', 'google_pubsub_topic', 'google_sql_database', 'google_sql_database_instance']);
+    for (const high of RUNGS.slice(1)) {
+      const plan = planGcp(high, RUNGS[RUNGS.indexOf(high) - 1]);
+      for (const c of plan.changes.filter(losesData)) expect([c.id, c.lost && c.lost.length > 10]).toEqual([c.id, true]);
+    }
+  });
+
+  test('a removed read replica loses nothing: not counted as data-bearing', () => {
+    const plan = planGcp('100K', '10K');
+    expect(plan.changes.filter(c => c.type === 'google_sql_database_instance' && c.action === 'REMOVE').map(c => [c.id, c.stateful, c.lost]))
+      .toEqual([['google_sql_database_instance.App_ReadReplicaSet_Replica1_48C281C5', false, undefined]]);
+    expect(planGcp('1B', '100M').changes.filter(c => c.action === 'REMOVE' && c.type === 'google_sql_database_instance')).toHaveLength(8);
+  });
+
+  test('a shard-count decrease strands the rows of the removed shards\' buckets, named in a note', () => {
+    const plan = planGcp('100M', '10M');
+    expect(plan.notes).toContain("stack 'scale-ladder': the shard count falls from 8 to 4. The rows of the key buckets assigned to shard 4 ('app-db-shard-4'), " +
+      "shard 5 ('app-db-shard-5'), shard 6 ('app-db-shard-6'), shard 7 ('app-db-shard-7') are stranded: no step moves buckets back onto shards 0-3, " +
+      'and SHARD_MAP no longer lists the shards that hold them. UNSAFE whatever happens to those instances.');
+    expect(plan.changes.find(c => c.id === 'google_sql_database_instance.App_ShardedCluster_Shard4_Instance_CB688D9E')?.lost)
+      .toBe("the Cloud SQL instance 'app-db-shard-4' and its databases (and its backups, unless they are set to be kept after deletion), holding the rows of the key buckets assigned to shard 4");
+  });
+
+  test('a shrinking cache keeps its data, with a note that Google refuses a shrink below the data held', () => {
+    expect(planGcp('1B', '100M').notes).toEqual(["stack 'scale-ladder': Memorystore instance 'app-cache' shrinks from 300 to 100 GB; it keeps its data, " +
+      'but Google refuses to shrink a Standard Tier instance (the apply fails) while it holds more data than the new size.']);
+  });
 });

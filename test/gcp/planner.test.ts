@@ -20,14 +20,24 @@ describe('planner', () => {
     const after = clone(before);
     after.resource.google_sql_database_instance[DB].settings.disk_type = 'PD_HDD';
     const changes = diffConfigs(before, after);
-    expect(changes).toEqual([{
+    expect(changes[0]).toEqual({
       id: `google_sql_database_instance.${DB}`,
       type: 'google_sql_database_instance',
       layer: 'SeparatedDatabase',
       action: 'REPLACE',
       stateful: true,
       properties: ['settings.disk_type (ForceNew: replaces)'],
-    }]);
+      lost: "the Cloud SQL instance 'app-db' and its databases (and its backups, unless they are set to be kept after deletion): a new, empty one replaces it",
+    });
+    // What refers to the replaced instance follows it: its database and user (instance is ForceNew)
+    // are replaced, the server's environment metadata (in place) is updated.
+    const refers = `refers to google_sql_database_instance.${DB}, which is replaced: known after apply`;
+    expect(changes.slice(1).map(c => [c.action, c.type, c.stateful, c.properties])).toEqual([
+      ['REPLACE', 'google_sql_database', true, [`instance (${refers}; ForceNew: replaces)`]],
+      ['REPLACE', 'google_sql_user', false, [`instance (${refers}; ForceNew: replaces)`]],
+      ['UPDATE', 'google_compute_instance', false, [`metadata.scale-ladder-env (${refers})`]],
+    ]);
+    expect(changes[1].lost).toBe("the database 'app' and every table in it: a new, empty one replaces it");
     expect(verdictOf(changes, [])).toBe('UNSAFE');
   });
 
@@ -39,10 +49,13 @@ describe('planner', () => {
     after.resource.google_sql_database_instance[DB].database_version = 'POSTGRES_17';
     after.resource.google_sql_database_instance[DB].settings.edition = 'ENTERPRISE_PLUS';
     const changes = diffConfigs(before, after);
-    expect(changes.map(c => [c.action, c.properties])).toEqual([['REPLACE', [
+    expect(changes[0].properties).toEqual([
       'database_version (no cited in-place update: counted as a replacement)',
       'settings.edition (no cited in-place update: counted as a replacement)',
-    ]]]);
+    ]);
+    expect(changes.map(c => [c.action, c.type])).toEqual([
+      ['REPLACE', 'google_sql_database_instance'], ['REPLACE', 'google_sql_database'], ['REPLACE', 'google_sql_user'], ['UPDATE', 'google_compute_instance'],
+    ]);
     expect(verdictOf(changes, [])).toBe('UNSAFE');
     const plan = planGcpConfigs(Tier.USERS_10K, Tier.USERS_10K, before, after);
     expect(plan.verdict).toBe('UNSAFE');
