@@ -12,8 +12,9 @@ import {
 export { COMMON_FORCE_NEW, FORCE_NEW, FORCE_NEW_SOURCE, forceNewAttributes, forcesReplacement, IN_PLACE, inPlaceUpdate } from './update-behaviour';
 
 /*
- * The Google Cloud upgrade planner: compares two rungs' Terraform JSON address by address.
- * Internal (the `scale-ladder plan --cloud gcp` command and the ladder tests use it). What an
+ * The Google Cloud upgrade planner: compares two Terraform JSON outputs (two rungs of the demo
+ * app, or a user's own, read by plan-output.ts) address by address, and plans the data moves from
+ * their rung stamps. Internal (the `scale-ladder plan --cloud gcp` command and the tests use it). What an
  * attribute change does comes from the cited tables in update-behaviour.ts: a ForceNew
  * attribute replaces; on a resource that holds data, so does any attribute the table does not
  * know to update in place.
@@ -227,9 +228,11 @@ function replaces(p: Paired): boolean {
  * Compares two Terraform JSON configurations address by address. A REPLACE names, next to each
  * attribute that causes it, why (`ForceNew: replaces`, or `no cited in-place update: counted as
  * a replacement` for a resource that holds data). A resource that refers to a replaced one
- * (`${type.name.attr}`) counts that attribute as changed: Terraform knows the new object's
- * attributes only after apply, so the reference is unknown at plan time and a ForceNew attribute
- * holding it replaces the referring resource too; this is followed through chains. A `moved`
+ * (`${type.name.attr}`) counts that attribute as changed: the new object's computed attributes
+ * are known only after apply (Terraform's plan shows them as "(known after apply)"), so a ForceNew
+ * attribute holding such a reference replaces the referring resource too, and so on through
+ * chains. Every reference to a replaced resource counts, also to an attribute the configuration
+ * sets and Terraform could know: that errs towards a replacement, never away from one. A `moved`
  * block (developer.hashicorp.com/terraform/language/modules/develop/refactoring) pairs a new
  * address with its old one.
  */
@@ -300,7 +303,8 @@ export function diffConfigs(from: any, to: any, options: DiffOptions = {}): Reso
     const expires = stateful && retained && EXPIRING.has(b.type);
     let lost: string | undefined;
     if (expires) {
-      lost = `${lostBy(b.type, b.body, from, id)}: retained, Pub/Sub still discards them once their retention period has passed, and nothing processes them any more`;
+      const holder = `${b.type === 'google_pubsub_topic' ? 'topic' : 'subscription'} '${displayName(from, b.body, id)}'`;
+      lost = `the messages on ${holder}: retained, Pub/Sub still discards them once their retention period has passed, and nothing processes them any more`;
     } else if (stateful && !retained) {
       lost = lostBy(b.type, b.body, from, id);
       const name = displayName(from, b.body, '');

@@ -149,6 +149,22 @@ describe('the user\'s own climb 10K → 100K', () => {
     expect(plan.changes.filter(c => c.action === 'REPLACE' || losesData(c))).toEqual([]);
   });
 
+  test('the copy (1K → 10K) and the rebalance (1M → 10M) name the user\'s VM, disk, database, job, secret and services too', () => {
+    const copy = planGcpInputs({ path: userOutput('1K') }, { path: userOutput('10K') });
+    expect([copy.verdict, copy.migrations.map(m => m.title)]).toEqual(['MIGRATION', ['Copy the server-local PostgreSQL into Cloud SQL']]);
+    expect(copy.migrations[0].instructions).toContain(`gcloud compute ssh shop-server --zone europe-west1-b --project ${PROJECT} --tunnel-through-iap --command`);
+    expect(copy.migrations[0].instructions).toContain("terraform apply the 10K rung: Cloud SQL instance 'shop-db' comes up");
+    expect(copy.migrations[0].instructions).toContain("on disk 'shop-pgdata'");
+    const rebalance = planGcpInputs({ path: userOutput('1M') }, { path: userOutput('10M') });
+    expect(rebalance.migrations.map(m => m.title)).toEqual(['Rebalance key buckets onto the new shards (1 → 4 shards)']);
+    const text = rebalance.migrations[0].instructions;
+    expect(text).toContain(`gcloud run jobs execute shop-rebalance --region europe-west1 --project ${PROJECT} --async`);
+    expect(text).toContain(`gcloud secrets versions access latest --secret shop-shard-buckets --project ${PROJECT}`);
+    expect(text).toContain(`gcloud run services update shop-web --region europe-west1 --project ${PROJECT} --update-labels scale-ladder-buckets=1`);
+    expect(text).toContain('(europe-west1)');
+    for (const plan of [copy, rebalance]) expect(leaks(JSON.stringify(plan))).toEqual([]);
+  });
+
   test('planned from the two cdk.tf.json files (of any names): the same plan', () => {
     const before = path.join(root, 'shop-10K.tf.json');
     const after = path.join(root, 'shop-100K.tf.json');
@@ -345,7 +361,7 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
     expect(kept.map(c => [c.type, c.retained, c.retainedDataExpires])).toEqual([
       ['google_pubsub_subscription', true, true], ['google_pubsub_subscription', true, true], ['google_pubsub_topic', true, true], ['google_pubsub_topic', true, true],
     ]);
-    expect(kept[1].lost).toBe("the messages not yet delivered on subscription 'shop-work-workers': retained, Pub/Sub still discards them once their retention period has passed, " +
+    expect(kept[1].lost).toBe("the messages on subscription 'shop-work-workers': retained, Pub/Sub still discards them once their retention period has passed, " +
       'and nothing processes them any more');
   });
 
