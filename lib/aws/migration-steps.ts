@@ -44,6 +44,12 @@ const ROLL_SERVICES = [
   '       until [ -z "$(aws ecs describe-services --region "$R" --cluster "$C" --services $S --query "services[].deployments[?status==\'PRIMARY\' && rolloutState!=\'COMPLETED\'][]" --output text)" ]; do sleep 30; done',
 ];
 
+/** Whether the stacks own the app's DNS record (the AppRecord construct, given a zone). */
+function hasAppRecord(templates: Templates): boolean {
+  return Object.values<any>(templates).some(t => Object.values<any>(t?.Resources ?? {})
+    .some(r => r.Type === 'AWS::Route53::RecordSet' && /\/AppRecord\//.test(String(r.Metadata?.['aws:cdk:path'] ?? ''))));
+}
+
 function ssmRun(command: string): string {
   return `aws ssm send-command --document-name AWS-RunShellScript --targets Key=InstanceIds,Values="$INSTANCE" --parameters '${JSON.stringify({ commands: [command] })}'`;
 }
@@ -97,11 +103,15 @@ function retirementStep(from: RungStamp, to: RungStamp, fromTemplates: Templates
       '   VOLUME-IN-USE means the copy has not completed: run it first (step "Copy the server\'s PostgreSQL …") — the app',
       '   still uses the server\'s database, and after this deploy it would start on the managed database.',
       `2. Deploy rung ${to.tier}.`,
-      '   With a zone, the stack\'s apex record moves to the load balancer in this deploy; resolvers that cached the',
-      '   server\'s address (TTL 60 s) reach the old address for up to a minute after the server stops.',
-      `3. Without a zone, move your DNS name to the new entry point (stack output ${entry}):`,
-      `     ${output(primaryStack(toTemplates), entry)}`,
-      '   The old address no longer reaches the app. Once the old record\'s TTL has passed and traffic has moved, release it:',
+      ...(hasAppRecord(toTemplates) ? [
+        '   The stack\'s apex record moves to the load balancer in this deploy; resolvers that cached the',
+        '   server\'s address (TTL 60 s) reach the old address for up to a minute after the server stops.',
+        '3. Once that TTL has passed and traffic has moved, release the old address:',
+      ] : [
+        `3. The stacks own no DNS record (no zone given): move your DNS name to the new entry point (stack output ${entry}):`,
+        `     ${output(primaryStack(toTemplates), entry)}`,
+        '   The old address no longer reaches the app. Once the old record\'s TTL has passed and traffic has moved, release it:',
+      ]),
       '     aws ec2 release-address --allocation-id "$ALLOCATION"',
     ].join('\n'),
   };
