@@ -18,3 +18,4 @@ export * from './geo-routed-regions';
 export * from './operations';
 export * from './scale-ladder';
 export * from './presets';
+export * from './upgrade-planner';

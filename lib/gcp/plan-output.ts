@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { GCP_STACK_NAME } from './demo-app';
 import { planStack } from './planner';
-import { GCP_STACK_NAME, gcpRungConfig } from './synth-rung';
 import { ScaleLadderError } from '../core/errors';
 import { parseRungStamp, RUNG_STAMP_KEY, RungStamp } from '../core/rung-stamp';
 import { Tier } from '../core/tier';
@@ -164,7 +164,12 @@ export function planTerraform(before: Record<string, any>, after: Record<string,
 }
 
 function outputOf(input: PlanInput, side: 'from' | 'to'): Record<string, any> {
-  if ('rung' in input) return { [GCP_STACK_NAME]: gcpRungConfig(Tier.fromName(input.rung).name) };
+  if ('rung' in input) {
+    // Loaded here so that planning outputs on disk never loads cdktf.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { gcpRungConfig } = require('./synth-rung') as typeof import('./synth-rung');
+    return { [GCP_STACK_NAME]: gcpRungConfig(Tier.fromName(input.rung).name) };
+  }
   if ('path' in input && typeof input.path === 'string') return readGcpOutput(input.path);
   throw new ScaleLadderError(`--${side} must be a rung name or the path of a cdktf output, got ${JSON.stringify(input)}`);
 }
@@ -176,4 +181,13 @@ function outputOf(input: PlanInput, side: 'from' | 'to'): Record<string, any> {
 export function planGcpInputs(from: PlanInput, to: PlanInput): UpgradePlan {
   const label = (input: PlanInput) => ('rung' in input ? input.rung : input.path);
   return planTerraform(outputOf(from, 'from'), outputOf(to, 'to'), { from: label(from), to: label(to) });
+}
+
+/**
+ * The plan for applying the cdktf output at `after` over the one at `before` (output
+ * directories, stack directories or cdk.tf.json files). The library API behind
+ * `scale-ladder plan --cloud gcp`.
+ */
+export function planGcpOutputs(before: string, after: string): UpgradePlan {
+  return planGcpInputs({ path: before }, { path: after });
 }

@@ -1,5 +1,6 @@
+import { GCP_APP_ID, GCP_STACK_NAME, layerOf } from './demo-app';
 import { COPY_UNIT, copyCommand, DISK_UNMOUNTED_LOG, MIGRATED_MARKER, SERVER_METADATA, SERVER_POSTGRES_IMAGE } from './startup-script';
-import { GCP_APP_ID, GCP_STACK_NAME, gcpRungConfig, GcpRungOptions, layerOf } from './synth-rung';
+import type { GcpRungOptions } from './synth-rung';
 import { forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
 import { parseRungStamp, RUNG_STAMP_KEY, RungStamp, rungStampOf } from '../core/rung-stamp';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
@@ -808,5 +809,8 @@ export function planGcpConfigs(from: Tier, to: Tier, fromConfig: any, toConfig: 
 export function planGcp(fromTier: string, toTier: string, options: GcpRungOptions = {}): UpgradePlan {
   const from = Tier.fromName(fromTier);
   const to = Tier.fromName(toTier);
+  // Loaded here so that planning outputs on disk never loads cdktf.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { gcpRungConfig } = require('./synth-rung') as typeof import('./synth-rung');
   return planGcpConfigs(from, to, gcpRungConfig(from.name, options), gcpRungConfig(to.name, options));
 }

@@ -3,25 +3,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { GCP_APP_ID, GCP_DEFAULT_IMAGE, GCP_DEFAULT_REGION, GCP_PLACEHOLDER_PROJECT, GCP_STACK_NAME, layerOf } from './demo-app';
 import { ScaleLadder, ScaleLadderOptions } from './scale-ladder';
 import { Tier } from '../core/tier';
+
+export { GCP_APP_ID, GCP_DEFAULT_IMAGE, GCP_DEFAULT_REGION, GCP_PLACEHOLDER_PROJECT, GCP_STACK_NAME, layerOf };
 
 /*
  * What the `scale-ladder synth --cloud gcp` command calls. Internal: not exported from the
  * package's API. Every rung uses the same app, stack and construct ids, exactly as a user's app
  * would, so two rungs' outputs compare address by address.
  */
-
-/** The stack name every rung synthesizes to (`stacks/<name>/cdk.tf.json`). */
-export const GCP_STACK_NAME = 'scale-ladder';
-/** The composer's construct id. */
-export const GCP_APP_ID = 'App';
-/** The embedded default app image (public). */
-export const GCP_DEFAULT_IMAGE = 'us-docker.pkg.dev/cloudrun/container/hello';
-/** A placeholder project id: replace it with yours before applying. */
-export const GCP_PLACEHOLDER_PROJECT = 'my-scale-ladder-project';
-/** The default primary region. */
-export const GCP_DEFAULT_REGION = 'us-central1';
 
 export interface GcpStackSummary {
   readonly name: string;
@@ -67,13 +59,6 @@ export function countByLayer(config: any): { resources: number; byLayer: Record<
     }
   }
   return { resources, byLayer: Object.fromEntries(Object.entries(byLayer).sort(([a], [b]) => a.localeCompare(b))) };
-}
-
-/** The layer of a resource body from cdktf's metadata path `<stack>/<composer>/<layer>/…`. */
-export function layerOf(body: any): string {
-  const p: string | undefined = body?.['//']?.metadata?.path;
-  const parts = p ? p.split('/') : [];
-  return parts.length >= 3 ? parts[2] : '(stack)';
 }
 
 /** Synthesizes rung `tierName` (1K … 1B) to `outdir` (cdktf's `stacks/<name>/cdk.tf.json`). */
