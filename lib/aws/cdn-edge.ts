@@ -1,10 +1,17 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import type { GeoRoutingZone } from './geo-routed-regions';
+import { acknowledgeCustomResourceFunction, ORIGIN_VERIFY_HEADER } from './origin-protection';
+import { requireValidZone } from './zone-validation';
 import { requireIntInRange, requirePattern, requireUnique, ScaleLadderError } from '../core/errors';
 
 /** Props for {@link CdnEdge}. */
@@ -45,6 +52,19 @@ export interface CdnEdgeProps {
    * @default - no access logs
    */
   readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * Value CloudFront sends as the `X-Origin-Verify` header to every dynamic origin (the load
+   * balancers forward only requests that carry it), as a CloudFormation dynamic reference such as
+   * `{{resolve:secretsmanager:…}}` so the template never holds the value.
+   * @default - no origin header
+   */
+  readonly originHeaderValue?: string;
+  /**
+   * Serve the zone's apex from the distribution: a DNS-validated certificate for it in us-east-1
+   * (CloudFront takes certificates from that region only) and the apex as alternate domain name.
+   * @default - the distribution's own cloudfront.net name only
+   */
+  readonly zone?: GeoRoutingZone;
 }
 
 /** The path pattern of the static assets' cache behaviour. */
@@ -60,8 +80,20 @@ const MAX_FAILOVER_PATH_PATTERNS = MAX_CACHE_BEHAVIOURS - 2;
 
 /**
  * Rung 1M: CloudFront in front of the load balancer (dynamic paths uncached) and of a
- * private S3 bucket for `/static/*` (origin access control, long caching), plus a WAF
- * web ACL with a per-IP rate limit and AWS managed rule groups.
+ * private S3 bucket for `/static/*` (origin access control, long caching), plus a
+ * CloudFront-scoped WAF web ACL with a rate limit per viewer address and AWS managed rule
+ * groups.
+ *
+ * A CloudFront web ACL must be created in us-east-1, whatever the distribution's stack region
+ * ("Resources that you can protect with AWS WAF", AWS WAF Developer Guide; Scope,
+ * AWS::WAFv2::WebACL, CloudFormation Template Reference). In a us-east-1 stack the ACL (and the
+ * apex certificate) live in the stack itself; elsewhere CdnEdge adds a small us-east-1 stack,
+ * `<stack>-edge`, that holds them and publishes their ARNs as SSM parameters with deterministic
+ * names, which a custom resource in this stack reads from us-east-1 when it deploys. Nothing is
+ * exported or imported between the stacks (no Fn::ImportValue, so neither locks the other, and
+ * no cross-region reference machinery); this stack depends on the edge stack, so `cdk deploy`
+ * deploys it first. The ACL's name and scope never change (both replace it), so its ARN is
+ * stable for the life of the deployment.
  */
 export class CdnEdge extends Construct {
   /**
@@ -91,16 +123,20 @@ export class CdnEdge extends Construct {
   public readonly staticBucket: s3.Bucket;
   /** The distribution. */
   public readonly distribution: cloudfront.Distribution;
-  /** The web ACL. */
+  /** The web ACL (CLOUDFRONT scope; in the edge stack outside us-east-1). */
   public readonly webAcl: wafv2.CfnWebACL;
+  /** The us-east-1 stack holding the web ACL and certificate, when this stack is in another region. */
+  public readonly edgeStack?: Stack;
+  /** The apex certificate, when a zone is given (in us-east-1). */
+  public readonly certificate?: acm.ICertificate;
 
   constructor(scope: Construct, id: string, props: CdnEdgeProps) {
     super(scope, id);
     const rateLimit = requireIntInRange('rateLimitPerFiveMinutes', props.rateLimitPerFiveMinutes ?? 2000, 100, 2_000_000_000);
     const failoverPathPatterns = CdnEdge.validFailoverPathPatterns(props.failoverPathPatterns);
-    // A CloudFront-scoped ACL must live in us-east-1; elsewhere the ACL guards the load
-    // balancer and keys the rate limit on the viewer address CloudFront forwards.
-    const atEdge = Stack.of(this).region === 'us-east-1';
+    const stack = Stack.of(this);
+    const atEdge = stack.region === 'us-east-1';
+    if (props.zone) requireValidZone(props.zone);
 
     this.staticBucket = new s3.Bucket(this, 'StaticAssets', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -112,36 +148,34 @@ export class CdnEdge extends Construct {
       serverAccessLogsPrefix: props.accessLogsBucket ? 'static/' : undefined,
     });
 
-    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      scope: atEdge ? 'CLOUDFRONT' : 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: metric('ScaleLadderEdge'),
-      rules: [
-        {
-          name: 'RateLimitPerIp',
-          priority: 0,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: atEdge
-              ? { limit: rateLimit, aggregateKeyType: 'IP' }
-              : { limit: rateLimit, aggregateKeyType: 'FORWARDED_IP', forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' } },
-          },
-          visibilityConfig: metric('RateLimitPerIp'),
-        },
-        managedRuleGroup('AWSManagedRulesCommonRuleSet', 1),
-        managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 2),
-      ],
-    });
-    if (!atEdge) {
-      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
-        resourceArn: props.loadBalancer.loadBalancerArn,
-        webAclArn: this.webAcl.attrArn,
+    let webAclArn: string;
+    let certificateArn: string | undefined;
+    if (atEdge) {
+      this.webAcl = edgeWebAcl(this, 'WebAcl', rateLimit);
+      webAclArn = this.webAcl.attrArn;
+      if (props.zone) this.certificate = apexCertificate(this, 'Certificate', props.zone);
+    } else {
+      this.edgeStack = new Stack(stack.node.scope as Construct, `${stack.node.id}-edge`, {
+        env: { account: stack.account, region: 'us-east-1' },
+        description: `scale-ladder edge (CloudFront web ACL${props.zone ? ' and certificate' : ''}) for ${stack.stackName} in ${stack.region}`,
       });
+      stack.addStackDependency(this.edgeStack, 'the CloudFront web ACL and certificate live in us-east-1 and must exist first');
+      this.webAcl = edgeWebAcl(this.edgeStack, 'WebAcl', rateLimit);
+      webAclArn = readEdgeParameter(this, 'WebAclArn', this.edgeStack, edgeParameterName(stack.stackName, 'web-acl-arn'), this.webAcl.attrArn);
+      if (props.zone) {
+        const certificate = apexCertificate(this.edgeStack, 'Certificate', props.zone);
+        certificateArn = readEdgeParameter(this, 'CertificateArn', this.edgeStack, edgeParameterName(stack.stackName, 'certificate-arn'), certificate.certificateArn);
+        this.certificate = acm.Certificate.fromCertificateArn(this, 'EdgeCertificate', certificateArn);
+      }
+      acknowledgeCustomResourceFunction(this);
     }
 
     const originOptions = {
       protocolPolicy: props.originHttps ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
       readTimeout: Duration.seconds(30),
+      // OriginCustomHeaders are part of DistributionConfig (Update requires: No interruption,
+      // AWS::CloudFront::Distribution, CloudFormation Template Reference).
+      customHeaders: props.originHeaderValue ? { [ORIGIN_VERIFY_HEADER]: props.originHeaderValue } : undefined,
     };
     const dynamicOrigin = props.originDomainName
       ? new origins.HttpOrigin(props.originDomainName, originOptions)
@@ -183,15 +217,78 @@ export class CdnEdge extends Construct {
       defaultBehavior: { ...dynamicBehaviour, origin: dynamicOrigin, allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL },
       additionalBehaviors,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      webAclId: atEdge ? this.webAcl.attrArn : undefined,
+      // WebACLId is part of DistributionConfig too: associating the ACL updates the distribution in place.
+      webAclId: webAclArn,
+      domainNames: props.zone ? [props.zone.zoneName] : undefined,
+      certificate: this.certificate,
     });
     Validations.of(this.distribution).acknowledge({ id: 'AwsSolutions-CFR1', reason: 'No geo restriction: the ladder serves a global audience; add one per app if needed.' },
       { id: 'AwsSolutions-CFR3', reason: 'Standard logs need an ACL-enabled bucket; request metrics and WAF logs cover the edge.' },
       { id: 'AwsSolutions-CFR4', reason: 'The default CloudFront certificate is used until a domain is given; viewers are still redirected to HTTPS.' },
       { id: 'AwsSolutions-CFR5', reason: 'Without a certificate on the load balancer CloudFront reaches it over HTTP inside AWS; give the fleet a certificate to switch the origin to TLS.' },
-      { id: 'AwsSolutions-CFR2', reason: 'The WAF web ACL guards the load balancer (regional) outside us-east-1.' },
     );
   }
+}
+
+/**
+ * The CloudFront-scoped web ACL. The rate limit keys on the address the edge sees
+ * (AggregateKeyType IP), never on a header the client controls such as X-Forwarded-For.
+ */
+function edgeWebAcl(scope: Construct, id: string, rateLimit: number): wafv2.CfnWebACL {
+  return new wafv2.CfnWebACL(scope, id, {
+    scope: 'CLOUDFRONT',
+    defaultAction: { allow: {} },
+    visibilityConfig: metric('ScaleLadderEdge'),
+    rules: [
+      {
+        name: 'RateLimitPerIp',
+        priority: 0,
+        action: { block: {} },
+        statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP' } },
+        visibilityConfig: metric('RateLimitPerIp'),
+      },
+      managedRuleGroup('AWSManagedRulesCommonRuleSet', 1),
+      managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 2),
+    ],
+  });
+}
+
+/** A certificate for the zone's apex, validated through a DNS record CloudFormation writes into the zone. */
+function apexCertificate(scope: Construct, id: string, zone: GeoRoutingZone): acm.Certificate {
+  return new acm.Certificate(scope, id, {
+    domainName: zone.zoneName,
+    validation: acm.CertificateValidation.fromDns(route53.HostedZone.fromHostedZoneAttributes(scope, `${id}Zone`, zone)),
+  });
+}
+
+/** The SSM parameter (in us-east-1) under which the edge stack publishes one of its ARNs. */
+export function edgeParameterName(stackName: string, what: string): string {
+  return `/scale-ladder/${stackName}/edge/${what}`;
+}
+
+/**
+ * Publishes `value` from the edge stack as an SSM parameter and reads it back in `scope`'s stack
+ * when that stack deploys (GetParameter in us-east-1; the value is not secret).
+ */
+function readEdgeParameter(scope: Construct, id: string, edgeStack: Stack, parameterName: string, value: string): string {
+  new ssm.StringParameter(edgeStack, id, { parameterName, stringValue: value, description: `scale-ladder: read by ${Stack.of(scope).stackName} (CloudFront)` });
+  const call: cr.AwsSdkCall = {
+    service: 'SSM',
+    action: 'getParameter',
+    parameters: { Name: parameterName },
+    region: 'us-east-1',
+    physicalResourceId: cr.PhysicalResourceId.of(parameterName),
+    outputPaths: ['Parameter.Value'],
+  };
+  const reader = new cr.AwsCustomResource(scope, `Read${id}`, {
+    onCreate: call,
+    onUpdate: call,
+    policy: cr.AwsCustomResourcePolicy.fromSdkCalls({
+      resources: [Stack.of(scope).formatArn({ service: 'ssm', region: 'us-east-1', resource: 'parameter', resourceName: parameterName.slice(1) })],
+    }),
+    installLatestAwsSdk: false,
+  });
+  return reader.getResponseField('Parameter.Value');
 }
 
 function metric(name: string): wafv2.CfnWebACL.VisibilityConfigProperty {

@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AlertTopic } from './alerts';
 import { StatelessFleet } from './stateless-fleet';
 
 /** Props for {@link Monitoring}. */
@@ -26,10 +26,11 @@ export interface MonitoringProps {
 
 /**
  * From rung 100K: a dashboard of the main signals and alarms (5xx rate, p99 latency,
- * unhealthy targets, database CPU) that notify one encrypted SNS topic.
+ * unhealthy targets, database CPU) that notify the stack's alert topic (the composer's; a
+ * Monitoring used on its own creates one, `Alerts`, for its stack).
  */
 export class Monitoring extends Construct {
-  /** Where alarms notify; subscribe on-call to it. */
+  /** Where alarms notify: the stack's alert topic; subscribe on-call to it. */
   public readonly alarmTopic: sns.Topic;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
@@ -38,10 +39,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.alarmTopic = new sns.Topic(this, 'Alarms', {
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
+    this.alarmTopic = AlertTopic.of(this) ?? new AlertTopic(this, 'Alerts').topic;
     const lb = props.fleet.loadBalancer.metrics;
     const tg = props.fleet.targetGroup.metrics;
     const errors = new cloudwatch.MathExpression({
@@ -86,6 +84,7 @@ export class Monitoring extends Construct {
       alarmDescription: description,
     });
     alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+    alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
     this.alarms[name] = alarm;
   }
 }

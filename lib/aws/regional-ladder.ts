@@ -5,8 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeManagedPolicy } from './acknowledgements';
+import { AlertTopic } from './alerts';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
 import { Cache } from './cache';
@@ -14,6 +16,7 @@ import { EventStream } from './event-stream';
 import { GeoRoutedRegions, GeoRoutingZone } from './geo-routed-regions';
 import { GlobalShard, SecondaryShard } from './global-database';
 import { LadderNetwork } from './network';
+import { OriginProtection } from './origin-protection';
 import { PathRoutedService } from './path-routed-service';
 import { QueueWorkers } from './queue-workers';
 import { RegionalCredentials } from './regional-credentials';
@@ -76,6 +79,11 @@ export interface RegionalLadderProps {
    * @default - none
    */
   readonly services?: FleetServiceOptions[];
+  /**
+   * E-mail address subscribed to this region's alert topic (every alarm of the region's stack notifies it).
+   * @default - no subscription
+   */
+  readonly alertEmail?: string;
 }
 
 /**
@@ -122,6 +130,8 @@ export class RegionalLadder extends Construct {
   public readonly stream?: EventStream;
   /** Latency routing (ACTIVE regions). */
   public readonly routing?: GeoRoutedRegions;
+  /** This region's alert topic: every alarm of the region's stack notifies it. */
+  public readonly alerts: sns.Topic;
 
   constructor(scope: Construct, id: string, props: RegionalLadderProps) {
     super(scope, id);
@@ -134,6 +144,8 @@ export class RegionalLadder extends Construct {
     }
     const port = props.port ?? 80;
     const stack = Stack.of(this);
+    const alertTopic = new AlertTopic(this, 'Alerts', { email: props.alertEmail });
+    this.alerts = alertTopic.topic;
 
     this.network = new LadderNetwork(this, 'Network', { cidr: props.cidr, availabilityZones: props.availabilityZones, privateSubnets: true });
     const vpc = this.network.vpc;
@@ -208,6 +220,9 @@ export class RegionalLadder extends Construct {
           ShardedCluster.bucketParameterNameFor(props.primaryStackName))));
     }
 
+    // With a CDN on the rung (the primary's distribution serves every region), this region's load
+    // balancer admits CloudFront only, with the header value the primary replicates here.
+    if (spec.cdn) new OriginProtection(this, 'OriginProtection', { primaryStackName: props.primaryStackName });
     const serving = buildServingLayers(this, {
       tier: props.tier,
       vpc,
@@ -237,9 +252,10 @@ export class RegionalLadder extends Construct {
       this.routing = new GeoRoutedRegions(this, 'Routing', {
         zone: props.zone!,
         loadBalancer: this.fleet.loadBalancer,
-        healthCheckPath: props.healthCheckPath,
+        targetGroups: [this.fleet.targetGroup, ...(this.fleet.alternateTargetGroup ? [this.fleet.alternateTargetGroup] : [])],
       });
     }
+    alertTopic.notifyEveryAlarm();
   }
 }
 

@@ -1,10 +1,13 @@
 import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeBucketObjects } from './acknowledgements';
+import { AlertTopic } from './alerts';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
 import { AppRecord } from './app-record';
@@ -17,6 +20,7 @@ import { GeoRoutedRegions, GeoRoutingZone } from './geo-routed-regions';
 import { GlobalShard } from './global-database';
 import { Monitoring } from './monitoring';
 import { LadderNetwork } from './network';
+import { OriginProtection, pointAtDistribution } from './origin-protection';
 import { PathRoutedService } from './path-routed-service';
 import { QueueWorkers } from './queue-workers';
 import { ReadReplicaSet } from './read-replica-set';
@@ -108,6 +112,17 @@ export interface ScaleLadderOptions {
    * @default - the rung's own sizes
    */
   readonly sizing?: Sizing;
+  /**
+   * E-mail address subscribed to the stack's alert topic (`alerts`), which every alarm the
+   * library creates notifies (alarm and OK); each other region's stack has its own topic with
+   * the same subscription. Checked on every rung. SNS mails a confirmation link first. Add
+   * other targets to the topic yourself, e.g.
+   * `ladder.alerts.addSubscription(new subscriptions.UrlSubscription('https://…'))` or
+   * `new chatbot.SlackChannelConfiguration(…, { notificationTopics: [ladder.alerts] })`;
+   * its ARN is the stack output `…AlertsArn…`.
+   * @default - no subscription: subscribe to the topic yourself
+   */
+  readonly alertEmail?: string;
 }
 
 /** Props for {@link ScaleLadder}. */
@@ -126,6 +141,8 @@ const PEER_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];
 export class ScaleLadder extends Construct {
   /** The rung. */
   public readonly tier: Tier;
+  /** The stack's alert topic: every alarm of the stack notifies it (see `alertEmail`). */
+  public readonly alerts: sns.Topic;
   /** The values handed to the app (the app contract). */
   public readonly environment: AppEnvironment;
   /** The network (final layout from rung 1K). */
@@ -193,6 +210,8 @@ export class ScaleLadder extends Construct {
     const logRetentionDays = spec.operations.logRetentionDays;
     const otherRegions = this.otherRegions(props);
     stampRung(stack, tier, this.node.path);
+    const alertTopic = new AlertTopic(this, 'Alerts', { email: props.alertEmail });
+    this.alerts = alertTopic.topic;
 
     this.environment = new AppEnvironment()
       .set('APP_TIER', spec.name)
@@ -267,6 +286,8 @@ export class ScaleLadder extends Construct {
     }
 
     if (spec.fleet) {
+      // From the rung with a CDN the fleet built below admits CloudFront only.
+      if (spec.cdn) new OriginProtection(this, 'OriginProtection', { replicaRegions: otherRegions });
       const serving = buildServingLayers(this, {
         tier: this.tier,
         vpc,
@@ -309,6 +330,8 @@ export class ScaleLadder extends Construct {
           originDomainName: active ? GeoRoutedRegions.originName(props.zone!) : undefined,
           failoverOriginDomainName: active ? GeoRoutedRegions.regionalOriginName(props.zone!, otherRegions[0]) : undefined,
           failoverPathPatterns: props.failoverPathPatterns,
+          originHeaderValue: fleet.originProtection?.headerValue,
+          zone: props.zone,
         });
         for (const compute of appCompute(serving)) {
           compute.container.addEnvironment('STATIC_BUCKET', this.edge.staticBucket.bucketName);
@@ -326,16 +349,24 @@ export class ScaleLadder extends Construct {
           logRetentionDays,
         });
       }
-      if (active) this.routing = new GeoRoutedRegions(this, 'Routing', { zone: props.zone!, loadBalancer: fleet.loadBalancer, healthCheckPath: props.healthCheckPath });
+      if (active) {
+        this.routing = new GeoRoutedRegions(this, 'Routing', { zone: props.zone!, loadBalancer: fleet.loadBalancer, targetGroups: fleetTargetGroups(fleet) });
+        // CloudFront moves to the latency-routed name only once this region answers it.
+        this.edge?.distribution.node.addDependency(this.routing);
+      }
       if (props.zone) {
         this.appRecord = new AppRecord(this, 'AppRecord', {
           zone: props.zone,
           target: active ? { recordInZone: GeoRoutedRegions.originName(props.zone) } : { loadBalancer: fleet.loadBalancer },
-          after: this.routing ?? fleet.service,
+          after: this.edge?.distribution ?? this.routing ?? fleet.service,
         });
+        // With a CDN the app's name is the distribution's: the load balancers admit CloudFront only.
+        if (this.edge) pointAtDistribution(this.appRecord.record, this.edge.distribution.distributionDomainName);
       }
+      if (this.edge) fleet.lockAfter(this.appRecord?.record ?? this.edge.distribution);
       if (otherRegions.length > 0) this.regionalCredentials = this.addRegions(props, otherRegions, shardDatabases);
     }
+    alertTopic.notifyEveryAlarm();
     guardStackLimits(this);
   }
 
@@ -391,6 +422,7 @@ export class ScaleLadder extends Construct {
         cidr: shiftedCidr(props.cidr ?? '10.0.0.0/16', i + 1),
         zone: props.zone,
         services: props.services,
+        alertEmail: props.alertEmail,
       }));
       guardStackLimits(this.regions[i]);
     });
@@ -418,6 +450,11 @@ function shiftedCidr(cidr: string, offset: number): string {
   const shifted = Number(b) + offset;
   if (shifted > 255) throw new ScaleLadderError(`cidr must leave room for ${offset} more /16 ranges after it, got '${cidr}'`);
   return [a, String(shifted), ...rest].join('.');
+}
+
+/** The target groups that serve the fleet's main service (both groups of a canary fleet). */
+function fleetTargetGroups(fleet: StatelessFleet): elbv2.ApplicationTargetGroup[] {
+  return [fleet.targetGroup, ...(fleet.alternateTargetGroup ? [fleet.alternateTargetGroup] : [])];
 }
 
 /** The app may read, write and delete static assets, and nothing else in S3. */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,9 +13,23 @@ import { canaryServiceProps, routeWithCanary, scaleOnRequestsAcrossGroups } from
 import { fargateSize } from './fargate-sizing';
 import { logRetention } from './log-retention';
 import { LadderNetwork } from './network';
+import { originProtectionFor, RequireOriginHeader } from './origin-protection';
 import { claimRoute, MAIN_SERVICE } from './route-registry';
 import { requireIntInRange, requireOneOf, requireOrdered, requirePattern } from '../core/errors';
 import { DeploymentStyle } from '../core/tier-spec';
+
+/**
+ * What a load balancer behind CloudFront admits (see {@link StatelessFleetProps.originProtection}).
+ */
+export interface OriginProtectionOptions {
+  /** Id of CloudFront's origin-facing managed prefix list in the fleet's region (the only source the load balancer admits). */
+  readonly prefixListId: string;
+  /**
+   * Value of the `X-Origin-Verify` header CloudFront adds to origin requests, as a
+   * CloudFormation dynamic reference (e.g. `{{resolve:secretsmanager:…}}`), never the value itself.
+   */
+  readonly headerValue: string;
+}
 
 /** Props for {@link StatelessFleet}. */
 export interface StatelessFleetProps {
@@ -84,6 +98,14 @@ export interface StatelessFleetProps {
    * @default DeploymentStyle.ROLLING
    */
   readonly deployment?: DeploymentStyle;
+  /**
+   * Admit only CloudFront (rungs with a CDN): the load balancer's security group takes traffic
+   * only from CloudFront's origin-facing prefix list, on the listener that carries the app, and
+   * every listener rule forwards only requests with the secret `X-Origin-Verify` header (the
+   * default action answers 403).
+   * @default - the one a composer set up for its fleet, else none: the load balancer is public on 80 (and 443)
+   */
+  readonly originProtection?: OriginProtectionOptions;
 }
 
 /**
@@ -122,6 +144,10 @@ export class StatelessFleet extends Construct {
   public readonly productionRule?: elbv2.ApplicationListenerRule;
   /** Target 5XX alarm that rolls a canary deployment back (CANARY only). */
   public readonly rollbackAlarm?: cloudwatch.Alarm;
+  /** What the load balancer admits when it sits behind CloudFront (undefined: public). */
+  public readonly originProtection?: OriginProtectionOptions;
+  /** The rule that forwards CloudFront's requests to the main service (protected ROLLING fleets; CANARY uses `productionRule`). */
+  public readonly originRule?: elbv2.ApplicationListenerRule;
 
   constructor(scope: Construct, id: string, props: StatelessFleetProps) {
     super(scope, id);
@@ -136,6 +162,8 @@ export class StatelessFleet extends Construct {
     const environment = props.environment ?? new AppEnvironment();
     this.deployment = requireOneOf('deployment', props.deployment ?? DeploymentStyle.ROLLING, Object.values(DeploymentStyle));
     const canary = this.deployment === DeploymentStyle.CANARY;
+    this.originProtection = props.originProtection ?? originProtectionFor(scope);
+    const origin = this.originProtection;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -158,7 +186,6 @@ export class StatelessFleet extends Construct {
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
-    Validations.of(this.loadBalancer).acknowledge({ id: 'AwsSolutions-EC23', reason: 'The load balancer is the public entry point; it listens on 80/443 only.' });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention('logRetentionDays', props.logRetentionDays ?? 90) });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
@@ -204,20 +231,48 @@ export class StatelessFleet extends Construct {
       healthCheck,
     });
 
+    // Behind CloudFront nothing reaches the targets without the origin header: the default
+    // action answers 403 and a rule forwards (below, or the canary's production rule). The climb
+    // to a CDN rung changes the listener's DefaultActions in place (Update requires: No
+    // interruption, AWS::ElasticLoadBalancingV2::Listener, CloudFormation Template Reference);
+    // the composer makes that update wait for the app's record to point at CloudFront (lockAfter).
+    const forbidden = elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' });
+    const appDefault = origin ? { defaultAction: forbidden } : { defaultTargetGroups: [this.targetGroup] };
+    // open: false, ingress below as rules of their own (AWS::EC2::SecurityGroupIngress).
     if (props.certificate) {
       this.httpsListener = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [props.certificate],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultTargetGroups: [this.targetGroup],
+        open: false,
+        ...appDefault,
       });
       this.httpListener = this.loadBalancer.addListener('Http', {
         port: 80,
+        open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
     } else {
-      this.httpListener = this.loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [this.targetGroup] });
+      this.httpListener = this.loadBalancer.addListener('Http', { port: 80, open: false, ...appDefault });
+    }
+    this.addIngress(props.certificate ? [80, 443] : [80]);
+
+    if (origin) {
+      Aspects.of(Stack.of(this)).add(new RequireOriginHeader(this.trafficListener, origin.headerValue));
+      if (!canary) {
+        // The same construct path and priority as the canary's production rule (routeWithCanary's
+        // `Route`), so moving to CANARY updates this rule in place (Actions, Conditions: Update
+        // requires: No interruption, AWS::ElasticLoadBalancingV2::ListenerRule, CloudFormation
+        // Template Reference) instead of adding a second rule on the priority this one holds.
+        claimRoute(this.trafficListener, { owner: MAIN_SERVICE, priority: 50000, pathPatterns: ['/*'] });
+        this.originRule = new elbv2.ApplicationListenerRule(this, 'Route', {
+          listener: this.trafficListener,
+          priority: 50000,
+          conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+          action: elbv2.ListenerAction.forward([this.targetGroup]),
+        });
+      }
     }
 
     if (canary) {
@@ -257,6 +312,54 @@ export class StatelessFleet extends Construct {
         scaleOutCooldown: Duration.seconds(30),
       });
     }
+  }
+
+  /**
+   * Makes the traffic listener's update (the 403 default action on the climb to a CDN rung) wait
+   * for `dependencies` (the distribution, the app's DNS record moving to it), so clients keep
+   * reaching the app directly until the name points at CloudFront.
+   */
+  public lockAfter(...dependencies: Construct[]): void {
+    const listener = this.trafficListener.node.defaultChild as CfnResource;
+    for (const dependency of dependencies) listener.node.addDependency(dependency);
+  }
+
+  /**
+   * The load balancer's ingress, as AWS::EC2::SecurityGroupIngress resources (not inline rules):
+   * on the climb to a CDN rung the public rules are removed from the template, and CloudFormation
+   * deletes removed resources only after every other resource of the update is done
+   * (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, Stack status codes, CloudFormation User Guide), so the
+   * public rule lasts until CloudFront and the DNS record are in place; the group itself is not
+   * changed (an inline rule change removes the old rule before adding the new one, AWS::EC2::
+   * SecurityGroup, CloudFormation Template Reference). CloudFront's origin-facing list counts as 55 rules of the group's quota of 60 (AWS-managed
+   * prefix list weight, Amazon VPC User Guide): it is admitted on the one port CloudFront uses.
+   */
+  private addIngress(publicPorts: number[]): void {
+    const groupId = this.loadBalancer.connections.securityGroups[0].securityGroupId;
+    const origin = this.originProtection;
+    if (origin) {
+      const port = this.httpsListener ? 443 : 80;
+      new ec2.CfnSecurityGroupIngress(this.loadBalancer, 'CloudFrontIngress', {
+        groupId,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        sourcePrefixListId: origin.prefixListId,
+        description: `CloudFront origin-facing servers on ${port}`,
+      });
+      return;
+    }
+    for (const port of publicPorts) {
+      new ec2.CfnSecurityGroupIngress(this.loadBalancer, `PublicIngress${port}`, {
+        groupId,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        cidrIp: '0.0.0.0/0',
+        description: `Allow from anyone on port ${port}`,
+      });
+    }
+    Validations.of(this.loadBalancer).acknowledge({ id: 'AwsSolutions-EC23', reason: 'Without a CDN the load balancer is the public entry point; it listens on 80/443 only.' });
   }
 
   /** The listener that carries the app's traffic (HTTPS when a certificate is given, else HTTP); path-routed services add their rules here. */
