@@ -13,6 +13,18 @@ import { DeploymentStyle } from '../core/tier-spec';
  * Internal: not exported from the package.
  */
 
+/**
+ * Ingress of every Cloud Run service behind the load balancer (from rung 100K, the rung with the
+ * load balancer): internal traffic and Cloud Load Balancing only; every ingress path, the run.app
+ * URL included, is subject to it ("Restrict network ingress for Cloud Run", Cloud Run
+ * documentation). In hashicorp/terraform-provider-google v6 (v6.50.0, which @cdktf/provider-google
+ * 16.12 wraps), google_cloud_run_v2_service's `ingress` is Optional+Computed without ForceNew
+ * (google/services/cloudrunv2/resource_cloud_run_v2_service.go, schema), and
+ * resourceCloudRunV2ServiceUpdate sends it in the service's PATCH: changing it updates the
+ * service in place, with no new revision and no replacement.
+ */
+export const LOAD_BALANCER_INGRESS = 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER';
+
 /** Cloud Run's allowed whole-vCPU sizes. */
 export const CLOUD_RUN_CPUS = [1, 2, 4, 6, 8];
 /** Cloud Run's per-service instance ceiling the library accepts (a quota raise may be needed above 100). */
@@ -34,7 +46,8 @@ export interface RunServiceOptions {
   readonly minInstances: number;
   readonly maxInstances: number;
   readonly concurrency: number;
-  readonly ingress: string;
+  /** LOAD_BALANCER_INGRESS for services behind the load balancer; INGRESS_TRAFFIC_INTERNAL_ONLY for push-only workers. */
+  readonly ingress: typeof LOAD_BALANCER_INGRESS | 'INGRESS_TRAFFIC_INTERNAL_ONLY';
   readonly deployment: DeploymentStyle;
   readonly environment: Record<string, string>;
   readonly secretEnvironment: Record<string, string>;

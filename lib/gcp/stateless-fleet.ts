@@ -14,7 +14,7 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import { CdnEdge } from './cdn-edge';
-import { checkRunSizing, runService, runtimeIdentity } from './cloud-run';
+import { checkRunSizing, LOAD_BALANCER_INGRESS, runService, runtimeIdentity } from './cloud-run';
 import { baseSettings, GcpBaseProps, requireDomain } from './common';
 import { Network } from './network';
 import { requireIntInRange, requirePattern } from '../core/errors';
@@ -95,8 +95,10 @@ export interface StatelessFleetProps extends GcpBaseProps {
 }
 
 /**
- * Rung 100K: the app as a Cloud Run v2 service (ingress only from the load balancer,
- * autoscaling bounds, startup/liveness probes, direct VPC egress) behind a global external
+ * Rung 100K: the app as a Cloud Run v2 service (ingress LOAD_BALANCER_INGRESS: internal
+ * traffic and the load balancer only, so the run.app URL is closed to the internet and the
+ * `allUsers` invoker binding serves the load balancer's requests; "Restrict network ingress
+ * for Cloud Run", Cloud Run documentation; autoscaling bounds, startup/liveness probes, direct VPC egress) behind a global external
  * Application Load Balancer through a serverless NEG; managed certificate, HTTPS and an
  * HTTP→HTTPS redirect when a domain is given. Further regions join the same backend service.
  */
@@ -176,7 +178,7 @@ export class StatelessFleet extends Construct {
       port,
       healthCheckPath,
       ...sizing,
-      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+      ingress: LOAD_BALANCER_INGRESS,
       deployment: props.deployment ?? DeploymentStyle.ROLLING,
       environment: props.environment ?? {},
       secretEnvironment: props.secretEnvironment ?? {},
