@@ -96,11 +96,16 @@ describe('downgrades of the user\'s app', () => {
     expect(result.stdout).toMatch(/- {2}remove {2}Storefront\/LadderEdgeStaticAssets\w+ +AWS::S3::Bucket +stateful; retained \(orphaned, not deleted\)/);
   });
 
-  test('100K → 10K deletes no data (an Aurora reader holds none of its own): not UNSAFE', () => {
+  test('100K → 10K deletes no data (an Aurora reader holds none of its own): a MIGRATION that brings the server back', () => {
     const plan = planAwsOutputs(synth('100K'), synth('10K'));
     expect(plan.changes.filter(c => c.lost)).toEqual([]);
     expect(plan.changes.find(c => c.type === 'AWS::S3::Bucket')).toMatchObject({ action: 'REMOVE', retained: true });
-    expect(plan.verdict).toBe('SAFE');
+    expect(plan.verdict).toBe('MIGRATION');
+    expect(plan.migrations.map(m => m.title)).toEqual(['Bring the single server back (100K → 10K)']);
+    const steps = plan.migrations[0].instructions;
+    // No zone in this app: the outage and how to avoid it are said; the address is read by its exact output key.
+    expect(steps).toMatch(/the app is unreachable from the cleanup phase until your record has moved/);
+    expect(steps).toMatch(/Outputs\[\?OutputKey=='LadderServerServerAddress[0-9A-F]{8}'\]/);
   });
 });
 

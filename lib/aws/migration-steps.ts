@@ -22,9 +22,15 @@ function primaryStack(templates: Templates): string {
   return names.find(n => !names.some(other => other !== n && n.startsWith(`${other}-`))) ?? names[0] ?? '<stack>';
 }
 
-/** A shell expression reading a stack output by the id its CfnOutput was given. */
-function output(stack: string, id: string): string {
-  return `$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?contains(OutputKey,'${id}')].OutputValue | [0]" --output text)`;
+/**
+ * A shell expression reading a stack output by the id its CfnOutput was given. The output's key is
+ * `<path><id><8-hex hash>`; the exact key is read from the template when it has one (one id may
+ * be the start of another: ServerAddress, ServerAddressAllocation), else matched by `contains`.
+ */
+function output(templates: Templates, stack: string, id: string): string {
+  const exact = Object.keys(templates[stack]?.Outputs ?? {}).find(key => new RegExp(`${id}[0-9A-F]{8}$`).test(key));
+  const filter = exact ? `OutputKey=='${exact}'` : `contains(OutputKey,'${id}')`;
+  return `$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?${filter}].OutputValue | [0]" --output text)`;
 }
 
 /*
@@ -54,7 +60,8 @@ function ssmRun(command: string): string {
   return `aws ssm send-command --document-name AWS-RunShellScript --targets Key=InstanceIds,Values="$INSTANCE" --parameters '${JSON.stringify({ commands: [command] })}'`;
 }
 
-function copyStep(from: RungStamp, to: RungStamp, stack: string, via?: Tier): MigrationStep {
+function copyStep(from: RungStamp, to: RungStamp, templates: Templates, via?: Tier): MigrationStep {
+  const stack = primaryStack(templates);
   const copyRung = via?.name ?? to.tier;
   return {
     title: `Copy the server's PostgreSQL into the managed database (${from.tier} → ${copyRung})`,
@@ -65,8 +72,8 @@ function copyStep(from: RungStamp, to: RungStamp, stack: string, via?: Tier): Mi
       ] : []),
       `1. Deploy rung ${copyRung}. It adds the managed writer (empty), its secret and the copy document; the server keeps`,
       '   serving from its own PostgreSQL and is not restarted (its boot script is the same on both rungs).',
-      `     DOC=${output(stack, 'MigrateDatabaseDocument')}`,
-      `     INSTANCE=${output(stack, 'ServerInstanceId')}`,
+      `     DOC=${output(templates, stack, 'MigrateDatabaseDocument')}`,
+      `     INSTANCE=${output(templates, stack, 'ServerInstanceId')}`,
       '2. Run the copy. The document stops the app (writes pause for the copy\'s duration), dumps the server\'s database,',
       '   restores it into the writer over TLS, compares exact row counts and checksums table by table, and only when every',
       '   table matches restarts the app on the managed writer, then stops the server\'s PostgreSQL and unmounts its volume.',
@@ -94,8 +101,8 @@ function retirementStep(from: RungStamp, to: RungStamp, fromTemplates: Templates
       'Elastic IP stay (both retained).',
       '1. Before deploying, check that the server no longer uses its data volume (the copy step stopped PostgreSQL and',
       '   unmounted it after the verified switch). EC2 asks for a volume to be unmounted before it is detached.',
-      `     INSTANCE=${output(stack, 'ServerInstanceId')}`,
-      `     ALLOCATION=${output(stack, 'ServerAddressAllocation')}   # kept for step 3: the output leaves with the server`,
+      `     INSTANCE=${output(fromTemplates, stack, 'ServerInstanceId')}`,
+      `     ALLOCATION=${output(fromTemplates, stack, 'ServerAddressAllocation')}   # kept for step 3: the output leaves with the server`,
       `     CMD=$(${ssmRun('if mountpoint -q /var/lib/scale-ladder || docker ps -q -f name=^postgres$ | grep -q .; then echo VOLUME-IN-USE; exit 1; fi; echo volume-free')} --query Command.CommandId --output text)`,
       `     ${WAIT_FOR_COMMAND}`,
       '     [ "$(aws ssm get-command-invocation --command-id "$CMD" --instance-id "$INSTANCE" --query StandardOutputContent --output text)" = volume-free ] \\',
@@ -109,7 +116,7 @@ function retirementStep(from: RungStamp, to: RungStamp, fromTemplates: Templates
         '3. Once that TTL has passed and traffic has moved, release the old address:',
       ] : [
         `3. The stacks own no DNS record (no zone given): move your DNS name to the new entry point (stack output ${entry}):`,
-        `     ${output(primaryStack(toTemplates), entry)}`,
+        `     ${output(toTemplates, primaryStack(toTemplates), entry)}`,
         '   The old address no longer reaches the app. Once the old record\'s TTL has passed and traffic has moved, release it:',
       ]),
       '     aws ec2 release-address --allocation-id "$ALLOCATION"',
@@ -165,11 +172,11 @@ function rebalanceStep(from: RungStamp, to: RungStamp, toTemplates: Templates): 
       'What the app sees during a batch: writes to the moving buckets are refused from the fence until every task runs the',
       'new assignment (the rollout below, canary bake time included), so retry them; tasks not yet rolled read those',
       'buckets from the old shard, frozen as of the fence. Other buckets are not affected. Run batches at a quiet hour.',
-      `     RUN_TASK=${output(primary, 'RebalanceRunTask')}`,
+      `     RUN_TASK=${output(toTemplates, primary, 'RebalanceRunTask')}`,
       '     CLUSTER=$(echo "$RUN_TASK" | sed -E \'s/.*--cluster ([^ ]+).*/\\1/\')',
       '     REGION=$(echo "$RUN_TASK" | sed -E \'s/.*--region ([^ ]+).*/\\1/\')',
-      `     BUCKETS=${output(primary, 'ShardBucketsParameter')}`,
-      `     LOGS=${output(primary, 'RebalanceLogGroup')}`,
+      `     BUCKETS=${output(toTemplates, primary, 'ShardBucketsParameter')}`,
+      `     LOGS=${output(toTemplates, primary, 'RebalanceLogGroup')}`,
       '   (Run these in the primary region\'s shell: `aws configure get region` must name it, or export AWS_REGION.)',
       '   Check the published assignment is the one this plan starts from (every bucket on the shards of the lower rung):',
       `     [ "$(aws ssm get-parameter --region "$REGION" --name "$BUCKETS" --query Parameter.Value --output text)" = '${JSON.stringify(ShardRouter.balancedAssignment(fromShards))}' ] \\`,
@@ -190,9 +197,44 @@ export function awsMigrationSteps(
   const via = intermediateRung(from, to, Tier.all());
   return kinds.map(kind => {
     switch (kind) {
-      case 'SERVER_DATABASE_TO_MANAGED': return copyStep(from, to, primaryStack(via ? fromTemplates : toTemplates), via);
+      case 'SERVER_DATABASE_TO_MANAGED': return copyStep(from, to, via ? fromTemplates : toTemplates, via);
       case 'SERVER_RETIREMENT': return retirementStep(from, to, fromTemplates, toTemplates);
       case 'SHARD_REBALANCE': return rebalanceStep(from, to, toTemplates);
+      case 'SERVER_RETURN': return serverReturnStep(from, to, toTemplates);
     }
   });
+}
+
+/*
+ * A downgrade that runs the server again (e.g. 100K → 10K). CloudFormation creates and updates
+ * resources first and deletes the removed ones only in the cleanup phase at the end of the update
+ * (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, "Stack status codes", CloudFormation User Guide), so the
+ * server is up before the load balancer goes. A new server boots with the app's variables from the
+ * stack's SSM parameter, so it serves from the managed database (server-scripts.ts), not from the
+ * old volume it attaches.
+ */
+function serverReturnStep(from: RungStamp, to: RungStamp, toTemplates: Templates): MigrationStep {
+  const stack = primaryStack(toTemplates);
+  const zoned = hasAppRecord(toTemplates);
+  return {
+    title: `Bring the single server back (${from.tier} → ${to.tier})`,
+    instructions: [
+      `Rung ${to.tier} runs the server again and removes the load balancer and the fleet. The server is a new instance with a`,
+      'new Elastic IP (the address retired on the way up is not reused); it attaches the retained data volume but serves from the',
+      'managed database. The new resources come up first; CloudFormation deletes the load balancer in the cleanup phase at the',
+      'end of the same deploy.',
+      `1. Deploy rung ${to.tier}.`,
+      ...(zoned ? [
+        '   The stack\'s apex record moves from the load balancer to the server\'s address in this deploy; resolvers that cached',
+        '   the old answer (TTL 60 s) reach the load balancer until the cleanup phase deletes it, and fail for the rest of that minute.',
+      ] : [
+        '   The stacks own no DNS record (no zone given): your DNS still points at the load balancer, which this deploy deletes, so',
+        '   the app is unreachable from the cleanup phase until your record has moved and its TTL has passed. To avoid that outage,',
+        '   give the ladder a `zone` on the current rung first (an in-place change) and downgrade after that deploy.',
+      ]),
+      '2. Check the server answers on its new address, and (without a zone) move your DNS name to it:',
+      `     ADDRESS=${output(toTemplates, stack, 'ServerAddress')}`,
+      '     curl -fsS "http://$ADDRESS/"',
+    ].join('\n'),
+  };
 }

@@ -41,8 +41,10 @@ export type PlanInput = { readonly rung: string } | { readonly path: string };
  *   unmounted before CloudFormation / Terraform detaches it, and DNS moves to the new entry point.
  * - SHARD_REBALANCE: the shard count grows; the new shards start empty and buckets move onto them
  *   one verified batch at a time (the swap itself moves no key).
+ * - SERVER_RETURN (a downgrade): the server runs again and traffic moves back to it from the load
+ *   balancer the same deploy removes, so the server comes up first.
  */
-export type MigrationKind = 'SERVER_DATABASE_TO_MANAGED' | 'SERVER_RETIREMENT' | 'SHARD_REBALANCE';
+export type MigrationKind = 'SERVER_DATABASE_TO_MANAGED' | 'SERVER_RETIREMENT' | 'SHARD_REBALANCE' | 'SERVER_RETURN';
 
 /** The number of database shards a rung runs (the server's database counts as one). */
 export function shardCountOf(rung: Tier | RungStamp): number {
@@ -60,6 +62,7 @@ export function requiredMigrations(fromRung: Tier | RungStamp, toRung: Tier | Ru
   if (from.serverHostsDatabase && !to.serverHostsDatabase) kinds.push('SERVER_DATABASE_TO_MANAGED');
   if (from.serverRunning && !to.serverRunning) kinds.push('SERVER_RETIREMENT');
   if (to.shards > from.shards) kinds.push('SHARD_REBALANCE');
+  if (!from.serverRunning && to.serverRunning) kinds.push('SERVER_RETURN');
   return kinds;
 }
 

@@ -704,11 +704,9 @@ export function gcpMigrationSteps(from: Tier | RungStamp, to: Tier | RungStamp, 
       case 'SERVER_DATABASE_TO_MANAGED': return copySteps(before, after);
       case 'SERVER_RETIREMENT': return retirementSteps(before, after);
       case 'SHARD_REBALANCE': return rebalanceSteps(before, after);
-      default: return { title: String(kind), instructions: 'No Google Cloud steps are known for this migration.' };
+      case 'SERVER_RETURN': return serverReturnSteps(before, after);
     }
   });
-  // The reverse of the retirement (a downgrade): not a kind of requiredMigrations, planned here.
-  if (!before.stamp.serverRunning && after.stamp.serverRunning) steps.push(serverReturnSteps(before, after));
   return steps;
 }
 

@@ -47,16 +47,20 @@ describe('CdnEdge', () => {
     });
   });
 
-  test('outside us-east-1 a regional WAF guards the load balancer with a per-IP rate limit on the forwarded address', () => {
-    template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Scope: 'REGIONAL',
-      Rules: Match.arrayWith([Match.objectLike({
-        Name: 'RateLimitPerIp',
-        Action: { Block: {} },
-        Statement: { RateBasedStatement: { Limit: 1500, AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } } },
-      })]),
+  test('outside us-east-1 the CloudFront ACL lives in a us-east-1 edge stack, rate-limited on the viewer IP; no forwarded-header key anywhere', () => {
+    const stack = testStack('eu-west-1');
+    const vpc = new LadderNetwork(stack, 'Network', { privateSubnets: true }).vpc;
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+    const edge = new CdnEdge(stack, 'Edge', { loadBalancer, rateLimitPerFiveMinutes: 1500 });
+    expect(edge.edgeStack?.region).toBe('us-east-1');
+    const edgeTemplate = Template.fromStack(edge.edgeStack!);
+    edgeTemplate.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      Rules: Match.arrayWith([Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 1500, AggregateKeyType: 'IP' } } })]),
     });
-    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    // X-Forwarded-For's first entry is whatever the client wrote: never a rate-limit key.
+    for (const t of [Template.fromStack(stack), edgeTemplate]) expect(JSON.stringify(t.toJSON())).not.toContain('FORWARDED_IP');
+    Template.fromStack(stack).resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
   test('in us-east-1 the WAF is CloudFront-scoped and keyed on the viewer IP', () => {

@@ -90,7 +90,8 @@ describe('adding shards moves no key', () => {
     const step = plan.migrations.find(m => m.title.startsWith('Rebalance key buckets'))!;
     expect(step.title).toContain(`(${shards} shards)`);
     expect(step.instructions).toContain('The deploy itself moves no key');
-    expect(step.instructions).toContain(`--stack-name ${STACK_ID} --query "Stacks[0].Outputs[?contains(OutputKey,'RebalanceRunTask')]`);
+    // The exact output key from the template (RebalanceRunTask<hash>), not a substring match.
+    expect(step.instructions).toMatch(new RegExp(`--stack-name ${STACK_ID} --query "Stacks\\[0\\]\\.Outputs\\[\\?OutputKey=='App[A-Za-z0-9]*RebalanceRunTask[0-9A-F]{8}'\\]`));
     expect(step.instructions).toContain(`"name":"MOVES","value":"${firstMoves}`);
     expect(step.instructions).toContain('aws ssm put-parameter --region "$REGION" --overwrite --name "$BUCKETS" --value "$EXPECTED"');
     expect(step.instructions).toContain('ACTION');
@@ -207,7 +208,7 @@ describe('the public entry point survives the climb', () => {
     expect(zoned).toContain('The stack\'s apex record moves to the load balancer in this deploy');
     expect(zoned).not.toContain('LoadBalancerDns');
     const steps = planAwsTemplates('10K', '100K', withoutZone(awsTemplatesJson('10K')), withoutZone(awsTemplatesJson('100K'))).migrations[0].instructions;
-    expect(steps).toContain("Outputs[?contains(OutputKey,'LoadBalancerDns')]");
+    expect(steps).toMatch(/Outputs\[\?OutputKey=='App[A-Za-z0-9]*LoadBalancerDns[0-9A-F]{8}'\]/);
     expect(steps).not.toContain('apex record');
     // The allocation id is read before the deploy (its output leaves with the server) and used after.
     expect(steps.indexOf('ALLOCATION=$(aws cloudformation describe-stacks --stack-name ScaleLadder')).toBeLessThan(steps.indexOf('Deploy rung 100K'));

@@ -276,9 +276,10 @@ describe('planAwsTemplates: migrations and verdict', () => {
     const { title, instructions } = plan.migrations[0];
     expect(title).toBe('Copy the server\'s PostgreSQL into the managed database (1K → 10K)');
     expect(instructions).toContain('aws ssm send-command --document-name "$DOC" --targets Key=InstanceIds,Values="$INSTANCE"');
+    // The exact keys from the template, not a substring match.
     expect(instructions).toContain(
-      'DOC=$(aws cloudformation describe-stacks --stack-name Shop --query "Stacks[0].Outputs[?contains(OutputKey,\'MigrateDatabaseDocument\')].OutputValue | [0]" --output text)');
-    expect(instructions).toContain("Outputs[?contains(OutputKey,'ServerInstanceId')]");
+      'DOC=$(aws cloudformation describe-stacks --stack-name Shop --query "Stacks[0].Outputs[?OutputKey==\'AppServerMigrateDatabaseDocument11280FC7\'].OutputValue | [0]" --output text)');
+    expect(instructions).toContain("Outputs[?OutputKey=='AppServerServerInstanceId786BE3DC']");
     expect(instructions).toMatch(/exact row counts and checksums/);
     expect(instructions).toMatch(/only when every\s+table matches restarts the app/);
     expect(instructions).toMatch(/old data volume is retained.*Delete it by hand/s);
@@ -331,7 +332,7 @@ describe('planAws on real rungs', () => {
     expect(plan.changes).toContainEqual(expect.objectContaining({ type: 'AWS::RDS::DBCluster', action: 'ADD', stateful: true }));
     expect(plan.changes.find(c => c.type === 'AWS::RDS::DBCluster')!.layer).not.toBe('Stack');
     expect(plan.changes.filter(c => c.type === 'AWS::EC2::Volume')).toEqual([]);
-    expect(plan.migrations[0].instructions).toContain("--stack-name ScaleLadder --query \"Stacks[0].Outputs[?contains(OutputKey,'MigrateDatabaseDocument')]");
+    expect(plan.migrations[0].instructions).toMatch(/--stack-name ScaleLadder --query "Stacks\[0\]\.Outputs\[\?OutputKey=='App[A-Za-z0-9]*MigrateDatabaseDocument[0-9A-F]{8}'\]/);
   });
 
   test('100K → 1M is SAFE', () => {
