@@ -54,7 +54,10 @@ describe('examples/upgrade: the climb the README quotes', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3 });
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     }
-    expect(planAwsOutputs(synth('100K'), synth('1M')).verdict).toBe('SAFE');
+    // Nothing holding data changes but in place; the one step is the DNS move to CloudFront (no zone in this app).
+    const plan = planAwsOutputs(synth('100K'), synth('1M'));
+    expect(plan.changes.filter(c => c.lost)).toEqual([]);
+    expect(plan.migrations.map(m => m.title)).toEqual(['Move your DNS name to CloudFront']);
   });
 
   test('the library API returns the plan the command prints', async () => {
@@ -166,5 +169,20 @@ describe('edits of the user\'s output that lose data are UNSAFE, naming the reso
     const broken = await runCli(['plan', '--cloud', 'aws', '--from', 'broken.template.json', '--to', '1M'], root);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/template '.*broken.template.json' is not valid JSON/);
+  });
+});
+
+describe('the entry point moves to CloudFront at 1M', () => {
+  test('without a zone, 100K → 1M is a MIGRATION whose step moves the user\'s name to the distribution, and 1M → 100K moves it back', () => {
+    const up = planAwsOutputs(synth('100K'), synth('1M'));
+    expect(up.migrations.map(m => m.title)).toEqual(['Move your DNS name to CloudFront']);
+    expect(up.migrations[0].instructions).toMatch(/Outputs\[\?OutputKey=='LadderDistributionDomain[0-9A-F]{8}'\]/);
+    expect(up.verdict).toBe('MIGRATION');
+    const down = planAwsOutputs(synth('1M'), synth('100K'));
+    expect(down.migrations.map(m => m.title)).toEqual(['Move your DNS name back to the load balancer']);
+  });
+
+  test('with a zone the stacks\' apex record moves in the deploy: no step (the demo app, 100K → 1M)', () => {
+    expect(UpgradePlanner.planRungs('100K', '1M').migrations).toEqual([]);
   });
 });

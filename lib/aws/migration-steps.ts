@@ -238,3 +238,45 @@ function serverReturnStep(from: RungStamp, to: RungStamp, toTemplates: Templates
     ].join('\n'),
   };
 }
+
+function hasDistribution(templates: Templates): boolean {
+  return Object.values<any>(templates).some(t => Object.values<any>(t?.Resources ?? {}).some(r => r.Type === 'AWS::CloudFront::Distribution'));
+}
+
+/*
+ * From the rung where CloudFront fronts the fleet (1M) the load balancer answers only CloudFront
+ * (origin protection: other requests get 403), so the app's name must point at the distribution.
+ * With a zone the stacks' apex record does that in the same deploy; without one the user's own DNS
+ * still points at the load balancer and needs moving. The reverse (a downgrade below 1M) moves it
+ * back: the load balancer accepts all requests again and CloudFormation deletes the distribution in
+ * the cleanup phase at the end of the deploy.
+ */
+/** The DNS step when the entry point moves to or from CloudFront and the stacks own no record. */
+export function edgeCutoverSteps(fromTemplates: Templates, toTemplates: Templates): MigrationStep[] {
+  const [before, after] = [hasDistribution(fromTemplates), hasDistribution(toTemplates)];
+  if (before === after || hasAppRecord(toTemplates)) return [];
+  const stack = primaryStack(after ? toTemplates : fromTemplates);
+  if (after) {
+    return [{
+      title: 'Move your DNS name to CloudFront',
+      instructions: [
+        'This deploy puts CloudFront and its web ACL in front of the load balancer, which from then on refuses every request',
+        'that does not come through CloudFront (403). The stacks own no DNS record (no zone given), so your name still points at',
+        'the load balancer: requests to it fail from this deploy until the name points at the distribution and the old TTL has',
+        'passed. To avoid that outage, give the ladder a `zone` on the current rung first (an in-place change) and climb after it.',
+        '1. Deploy, then point your name (a CNAME, or an alias at your DNS provider) at the distribution:',
+        `     ${output(toTemplates, stack, 'DistributionDomain')}`,
+      ].join('\n'),
+    }];
+  }
+  return [{
+    title: 'Move your DNS name back to the load balancer',
+    instructions: [
+      'This deploy removes CloudFront; the load balancer accepts every request again. The stacks own no DNS record (no zone',
+      'given), so your name still points at the distribution, which CloudFormation deletes in the cleanup phase at the end of',
+      'this deploy: from then until your record has moved and its TTL has passed, requests fail.',
+      '1. Deploy, then point your name at the load balancer:',
+      `     ${output(toTemplates, stack, 'LoadBalancerDns')}`,
+    ].join('\n'),
+  }];
+}

@@ -1,7 +1,7 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { HOLDS_DATA_METADATA } from './holds-data';
 import { COMPOSER_ID, layerOfPath, STACK_ID } from './layer-path';
-import { awsMigrationSteps } from './migration-steps';
+import { awsMigrationSteps, edgeCutoverSteps } from './migration-steps';
 import { cascadeReplacements, specStateful } from './replacement-cascade';
 import { interruptingProperties, provenInPlaceByTemplate, updateBehaviour, updatesInPlace } from './update-behaviour';
 import { parseRungStamp, RUNG_STAMP_KEY, RungStamp, rungStampOf } from '../core/rung-stamp';
@@ -307,6 +307,8 @@ export function planAwsStacks(before: AwsTemplates, after: AwsTemplates, labels:
     notes.push(`No scale-ladder rung stamp (template Metadata "${RUNG_STAMP_KEY}") in ${missing.join(' or ')}: the resource changes are planned, ` +
       'but no migration steps (database copy, server retirement, shard rebalance) can be derived.');
   }
+  // Where the server serves on either side, its retirement or return step moves the name already.
+  if (!from?.serverRunning && !to?.serverRunning) migrations.push(...edgeCutoverSteps(before, after));
   migrations.push(...cacheTwoStepMigrations(changes, before, after, from?.tier, to?.tier));
   const stranded = from && to && to.shards < from.shards;
   return {
