@@ -5,7 +5,7 @@
 //   npx scale-ladder plan --cloud aws --from cdk.out.10K --to cdk.out.100K
 //   npx cdk deploy -c tier=100K --all      # after the plan's migration steps, if any
 //
-// (cdk.json: `"app": "npx ts-node examples/upgrade/app.ts"`.) Everything else stays the same
+// (Run from this directory: cdk.json runs this file with ts-node.) Everything else stays the same
 // on every rung: the stack and construct ids, the region, `regions`, `cidr` and `sizing`.
 import { App, Stack } from 'aws-cdk-lib';
 import { AppImage, ScaleLadder, Sizing, Tier } from '../../lib';
