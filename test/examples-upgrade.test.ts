@@ -148,11 +148,34 @@ describe('edits of the user\'s output that lose data are UNSAFE, naming the reso
     if (property) expect(hit!.properties?.some(p => p.startsWith(property as string))).toBe(true);
   });
 
-  test('a changed engine version is named as a property that interrupts, or replaces', () => {
-    const plan = mutated('1M', t => { t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.EngineVersion = '17.4'; });
-    const cluster = plan.changes.find(c => /LadderDatabaseCluster/.test(c.id))!;
-    expect(cluster.properties).toContain('EngineVersion');
-    expect(plan.interruptions.some(i => i.id === cluster.id && /EngineVersion/.test(i.what))).toBe(true);
+  test('a new major engine version is UNSAFE (not proven in place); a new minor version is an interruption', () => {
+    const major = mutated('1M', t => { t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.EngineVersion = '17.4'; });
+    const replaced = major.changes.find(c => /LadderDatabaseCluster/.test(c.id))!;
+    expect(replaced).toMatchObject({ action: 'REPLACE', properties: expect.arrayContaining(['EngineVersion']) });
+    expect(major.verdict).toBe('UNSAFE');
+    const minor = mutated('1M', t => { t.Resources[idOf(t, 'AWS::RDS::DBCluster')].Properties.EngineVersion = '16.10'; });
+    const updated = minor.changes.find(c => /LadderDatabaseCluster/.test(c.id))!;
+    expect(updated.action).toBe('UPDATE');
+    expect(minor.interruptions.some(i => i.id === updated.id && /EngineVersion/.test(i.what))).toBe(true);
+  });
+
+  test('a renamed static-assets bucket is UNSAFE: the retained old one keeps the objects, the app gets an empty one', () => {
+    const plan = mutated('1M', t => {
+      const id = idOf(t, 'AWS::S3::Bucket', /StaticAssets/);
+      t.Resources[id.replace('StaticAssets', 'Assets')] = t.Resources[id];
+      delete t.Resources[id];
+    });
+    const removed = plan.changes.find(c => c.action === 'REMOVE' && /StaticAssets/.test(c.id))!;
+    expect(removed).toMatchObject({ retained: true, supersededBy: expect.stringMatching(/LadderEdgeAssets/) });
+    expect(plan.verdict).toBe('UNSAFE');
+  });
+
+  test('a regenerated secret is listed as an interruption: its consumers keep the old value', () => {
+    const plan = mutated('1M', t => {
+      const secret = Object.values<any>(t.Resources).find(r => r.Type === 'AWS::SecretsManager::Secret' && r.Properties?.GenerateSecretString);
+      secret.Properties.GenerateSecretString.PasswordLength = 41;
+    });
+    expect(plan.interruptions.some(i => /the secret gets a new value/.test(i.what))).toBe(true);
   });
 
   test('an output without a rung stamp: the changes are planned, no steps, and a note says why', () => {
@@ -179,10 +202,29 @@ describe('the entry point moves to CloudFront at 1M', () => {
     expect(up.migrations[0].instructions).toMatch(/Outputs\[\?OutputKey=='LadderDistributionDomain[0-9A-F]{8}'\]/);
     expect(up.verdict).toBe('MIGRATION');
     const down = planAwsOutputs(synth('1M'), synth('100K'));
-    expect(down.migrations.map(m => m.title)).toEqual(['Move your DNS name back to the load balancer']);
+    // The app runs in eu-west-1: its us-east-1 edge stack (the CloudFront web ACL) leaves the app too, and cdk deploy does not delete it.
+    expect(down.migrations.map(m => m.title)).toEqual(['Move your DNS name back to the load balancer', 'Delete the stack Storefront-edge, which the app no longer has']);
+    expect(down.migrations[1].instructions).toContain('npx cdk destroy Storefront-edge');
   });
 
   test('with a zone the stacks\' apex record moves in the deploy: no step (the demo app, 100K → 1M)', () => {
     expect(UpgradePlanner.planRungs('100K', '1M').migrations).toEqual([]);
+  });
+});
+
+describe('steps name the user\'s regions and stacks', () => {
+  test('1M → 10M: the rebalance commands run in eu-west-1 and roll no service in the edge stack (it is no region)', () => {
+    const step = planAwsOutputs(synth('1M'), synth('10M')).migrations.find(m => m.title.startsWith('Rebalance'))!;
+    expect(step.instructions).toContain('describe-stacks --region eu-west-1 --stack-name Storefront ');
+    expect(step.instructions).not.toMatch(/--region edge|Storefront-edge/);
+  });
+
+  test('100M → 10M: the standby region\'s stack leaves the app; the plan says how to detach its clusters and delete it', () => {
+    const plan = planAwsOutputs(synth('100M'), synth('10M'));
+    const step = plan.migrations.find(m => m.title === 'Delete the stack Storefront-eu-central-1, which the app no longer has')!;
+    expect(step.instructions).toMatch(/aws rds remove-from-global-cluster --region eu-central-1 --global-cluster-identifier \S+ --db-cluster-identifier "\$ARN"/);
+    expect(step.instructions).toContain('--no-deletion-protection');
+    expect(step.instructions).toContain('npx cdk destroy Storefront-eu-central-1');
+    expect(step.instructions).toMatch(/GlobalClusterMembers\[\?IsWriter\]/);
   });
 });

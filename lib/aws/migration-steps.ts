@@ -1,3 +1,4 @@
+import { regionSuffix, stackRegion } from './stack-regions';
 import { RungStamp } from '../core/rung-stamp';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
@@ -30,7 +31,21 @@ function primaryStack(templates: Templates): string {
 function output(templates: Templates, stack: string, id: string): string {
   const exact = Object.keys(templates[stack]?.Outputs ?? {}).find(key => new RegExp(`${id}[0-9A-F]{8}$`).test(key));
   const filter = exact ? `OutputKey=='${exact}'` : `contains(OutputKey,'${id}')`;
-  return `$(aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs[?${filter}].OutputValue | [0]" --output text)`;
+  return `$(aws cloudformation describe-stacks${regionFlag(templates, stack)} --stack-name ${stack} --query "Stacks[0].Outputs[?${filter}].OutputValue | [0]" --output text)`;
+}
+
+/** ` --region <r>` for the stack's region when the output says it (a cloud assembly does; a lone template does not). */
+function regionFlag(templates: Templates, stack: string): string {
+  const region = stackRegion(templates, stack);
+  return region ? ` --region ${region}` : '';
+}
+
+/** The line that makes the commands below run in the stack's region, or says to choose it. */
+function regionLine(templates: Templates, stack: string): string {
+  const region = stackRegion(templates, stack);
+  return region
+    ? `     export AWS_REGION=${region}   # stack ${stack}'s region: every command below runs there`
+    : `     export AWS_REGION=<the region of stack ${stack}>   # the output does not say it (a lone template)`;
 }
 
 /*
@@ -72,6 +87,7 @@ function copyStep(from: RungStamp, to: RungStamp, templates: Templates, via?: Ti
       ] : []),
       `1. Deploy rung ${copyRung}. It adds the managed writer (empty), its secret and the copy document; the server keeps`,
       '   serving from its own PostgreSQL and is not restarted (its boot script is the same on both rungs).',
+      regionLine(templates, stack),
       `     DOC=${output(templates, stack, 'MigrateDatabaseDocument')}`,
       `     INSTANCE=${output(templates, stack, 'ServerInstanceId')}`,
       '2. Run the copy. The document stops the app (writes pause for the copy\'s duration), dumps the server\'s database,',
@@ -101,6 +117,7 @@ function retirementStep(from: RungStamp, to: RungStamp, fromTemplates: Templates
       'Elastic IP stay (both retained).',
       '1. Before deploying, check that the server no longer uses its data volume (the copy step stopped PostgreSQL and',
       '   unmounted it after the verified switch). EC2 asks for a volume to be unmounted before it is detached.',
+      regionLine(fromTemplates, stack),
       `     INSTANCE=${output(fromTemplates, stack, 'ServerInstanceId')}`,
       `     ALLOCATION=${output(fromTemplates, stack, 'ServerAddressAllocation')}   # kept for step 3: the output leaves with the server`,
       `     CMD=$(${ssmRun('if mountpoint -q /var/lib/scale-ladder || docker ps -q -f name=^postgres$ | grep -q .; then echo VOLUME-IN-USE; exit 1; fi; echo volume-free')} --query Command.CommandId --output text)`,
@@ -116,7 +133,7 @@ function retirementStep(from: RungStamp, to: RungStamp, fromTemplates: Templates
         '3. Once that TTL has passed and traffic has moved, release the old address:',
       ] : [
         `3. The stacks own no DNS record (no zone given): move your DNS name to the new entry point (stack output ${entry}):`,
-        `     ${output(toTemplates, primaryStack(toTemplates), entry)}`,
+        `     echo "${output(toTemplates, primaryStack(toTemplates), entry)}"`,
         '   The old address no longer reaches the app. Once the old record\'s TTL has passed and traffic has moved, release it:',
       ]),
       '     aws ec2 release-address --allocation-id "$ALLOCATION"',
@@ -129,7 +146,8 @@ function rebalanceStep(from: RungStamp, to: RungStamp, toTemplates: Templates): 
   const toShards = shardCountOf(to);
   const primary = stackWithOutput(toTemplates, 'RebalanceRunTask') ?? primaryStack(toTemplates);
   // Other regions' stacks are named <primary>-<region>; their tasks read the same assignment.
-  const regionStacks = Object.keys(toTemplates).filter(n => n.startsWith(`${primary}-`)).sort();
+  // Only the stacks that run the app in another region (not e.g. the us-east-1 edge stack `<primary>-edge`).
+  const regionStacks = Object.keys(toTemplates).filter(n => n.startsWith(`${primary}-`) && regionSuffix(n) !== undefined).sort();
   const rollEverywhere = [
     '       R=$REGION C=$CLUSTER',
     ...ROLL_SERVICES,
@@ -265,7 +283,7 @@ export function edgeCutoverSteps(fromTemplates: Templates, toTemplates: Template
         'the load balancer: requests to it fail from this deploy until the name points at the distribution and the old TTL has',
         'passed. To avoid that outage, give the ladder a `zone` on the current rung first (an in-place change) and climb after it.',
         '1. Deploy, then point your name (a CNAME, or an alias at your DNS provider) at the distribution:',
-        `     ${output(toTemplates, stack, 'DistributionDomain')}`,
+        `     echo "${output(toTemplates, stack, 'DistributionDomain')}"`,
       ].join('\n'),
     }];
   }
@@ -276,7 +294,61 @@ export function edgeCutoverSteps(fromTemplates: Templates, toTemplates: Template
       'given), so your name still points at the distribution, which CloudFormation deletes in the cleanup phase at the end of',
       'this deploy: from then until your record has moved and its TTL has passed, requests fail.',
       '1. Deploy, then point your name at the load balancer:',
-      `     ${output(toTemplates, stack, 'LoadBalancerDns')}`,
+      `     echo "${output(toTemplates, stack, 'LoadBalancerDns')}"`,
     ].join('\n'),
   }];
+}
+
+/** `[logical id, resource]` of `type` in a template, sorted by id. */
+function resourcesOf(template: any, type: string): Array<[string, any]> {
+  return Object.entries<any>(template?.Resources ?? {}).filter(([, r]) => r.Type === type).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/*
+ * A stack that leaves the app (a downgrade from 1B drops a region) is not deleted by `cdk deploy`,
+ * which deploys the stacks the app has (aws-cdk issue 13676: removed stacks must be destroyed
+ * explicitly). Deleting one that holds secondary clusters of a global database needs them detached
+ * first ("Removing a cluster from an Amazon Aurora global database", Aurora User Guide) and their
+ * deletion protection off; retained instances outlive the stack and keep a cluster from being
+ * deleted, so they go first. A secondary may have become the writer after a failover: check.
+ */
+/** The steps for each stack the old output has and the new one does not. */
+export function stackRemovalSteps(fromTemplates: Templates, toTemplates: Templates): MigrationStep[] {
+  const primary = primaryStack(fromTemplates);
+  return Object.keys(fromTemplates).filter(stack => !(stack in toTemplates)).sort().map(stack => {
+    const template = fromTemplates[stack];
+    const at = regionFlag(fromTemplates, stack);
+    const physical = (logicalId: string) => `$(aws cloudformation describe-stack-resource${at} --stack-name ${stack} --logical-resource-id ${logicalId} --query StackResourceDetail.PhysicalResourceId --output text)`;
+    const secondaries = resourcesOf(template, 'AWS::RDS::DBCluster').filter(([, r]) => r.Properties?.GlobalClusterIdentifier !== undefined);
+    const retainedInstances = resourcesOf(template, 'AWS::RDS::DBInstance').filter(([, r]) => r.DeletionPolicy === 'Retain');
+    const lines = [
+      `The new output has no stack ${stack}. \`cdk deploy\` deploys the stacks an app has and never deletes one it no longer has:`,
+      `${stack} keeps running (and costing) until you delete it, after the deploy of the other stacks.`,
+    ];
+    let n = 1;
+    if (secondaries.length) {
+      const globals = [...new Set(secondaries.map(([, r]) => r.Properties.GlobalClusterIdentifier).filter((g: unknown) => typeof g === 'string'))];
+      lines.push(
+        `${n++}. Check that no cluster of ${stack} is its global database's writer (a failover may have made it one); if one is,`,
+        '   switch the writer back first (aws rds switchover-global-cluster):',
+        ...globals.map(g => `     aws rds describe-global-clusters${regionFlag(fromTemplates, primary)} --global-cluster-identifier ${g} --query "GlobalClusters[0].GlobalClusterMembers[?IsWriter].DBClusterArn" --output text`),
+        `${n++}. Detach each of its clusters from the global database and switch off its deletion protection:`,
+        ...secondaries.flatMap(([id, r]) => [
+          `     ID=${physical(id)}`,
+          `     ARN=$(aws rds describe-db-clusters${at} --db-cluster-identifier "$ID" --query "DBClusters[0].DBClusterArn" --output text)`,
+          `     aws rds remove-from-global-cluster${at} --global-cluster-identifier ${typeof r.Properties.GlobalClusterIdentifier === 'string' ? r.Properties.GlobalClusterIdentifier : '<its global cluster>'} --db-cluster-identifier "$ARN"`,
+          `     aws rds modify-db-cluster${at} --db-cluster-identifier "$ID" --no-deletion-protection --apply-immediately`,
+        ]),
+      );
+    }
+    if (retainedInstances.length) {
+      lines.push(
+        `${n++}. Its database instances are retained (DeletionPolicy Retain) and would keep their cluster from being deleted: delete them first`,
+        '   (a detached secondary holds a copy; the primary region keeps the data):',
+        ...retainedInstances.map(([id]) => `     aws rds delete-db-instance${at} --db-instance-identifier ${physical(id)}`),
+      );
+    }
+    lines.push(`${n}. Delete the stack: npx cdk destroy ${stack}   (or aws cloudformation delete-stack${at} --stack-name ${stack})`);
+    return { title: `Delete the stack ${stack}, which the app no longer has`, instructions: lines.join('\n') };
+  });
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AwsTemplates, planAwsStacks } from './planner';
+import { setStackRegion } from './stack-regions';
 import { ScaleLadderError } from '../core/errors';
 import { PlanInput, UpgradePlan } from '../core/upgrade-plan';
 
@@ -34,6 +35,8 @@ function readAssembly(dir: string, out: AwsTemplates): void {
     if (artifact?.type === STACK_ARTIFACT) {
       const name = artifact.properties?.stackName ?? artifact.displayName ?? id;
       out[name] = readJson(path.join(dir, artifact.properties?.templateFile ?? `${id}.template.json`), `template of stack ${name}`);
+      // aws://<account>/<region> (cloud assembly schema, "environment" of a stack artifact).
+      setStackRegion(out[name], String(artifact.environment ?? '').split('/')[3]);
     } else if (artifact?.type === NESTED_ASSEMBLY && artifact.properties?.directoryName) {
       readAssembly(path.join(dir, artifact.properties.directoryName), out);
     }

@@ -1,7 +1,7 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { HOLDS_DATA_METADATA } from './holds-data';
 import { COMPOSER_ID, layerOfPath, STACK_ID } from './layer-path';
-import { awsMigrationSteps, edgeCutoverSteps } from './migration-steps';
+import { awsMigrationSteps, edgeCutoverSteps, stackRemovalSteps } from './migration-steps';
 import { cascadeReplacements, specStateful } from './replacement-cascade';
 import { interruptingProperties, provenInPlaceByTemplate, updateBehaviour, updatesInPlace } from './update-behaviour';
 import { parseRungStamp, RUNG_STAMP_KEY, RungStamp, rungStampOf } from '../core/rung-stamp';
@@ -85,9 +85,11 @@ function holdsData(diff: ResourceDifference): boolean {
 }
 
 /** What deleting or replacing a data-bearing resource loses, in words. */
-export function lostWith(resource: any): string {
+export function lostWith(resource: any, replaced = false): string {
   const what = LOSSES[resource?.Type] ?? 'the data it holds';
-  const policy = resource?.DeletionPolicy === 'Snapshot' ? '; DeletionPolicy Snapshot leaves a final snapshot, restorable only as a new resource' : '';
+  // A replacement deletes the old resource under its UpdateReplacePolicy, a removal under its DeletionPolicy.
+  const attribute = replaced ? 'UpdateReplacePolicy' : 'DeletionPolicy';
+  const policy = resource?.[attribute] === 'Snapshot' ? `; ${attribute} Snapshot leaves a final snapshot, restorable only as a new resource` : '';
   const guarded = resource?.Properties?.DeletionProtection === true
     ? '; DeletionProtection is on, so CloudFormation cannot delete it: the deploy fails and rolls back' : '';
   return `${what}${policy}${guarded}`;
@@ -129,9 +131,9 @@ function replacingProperties(diff: ResourceDifference): string[] {
   return Object.entries(diff.propertyUpdates)
     .filter(([property, d]) => {
       if (d.changeImpact !== undefined && REPLACING_IMPACTS.has(d.changeImpact)) {
-        return !(d.changeImpact === ResourceImpact.MAY_REPLACE && provenInPlaceByTemplate(type, property, diff.newValue));
+        return !(d.changeImpact === ResourceImpact.MAY_REPLACE && provenInPlaceByTemplate(type, property, diff.newValue, diff.oldValue));
       }
-      return stateful && !updatesInPlace(type, property, diff.newValue);
+      return stateful && !updatesInPlace(type, property, diff.newValue, diff.oldValue);
     })
     .map(([property]) => property);
 }
@@ -174,7 +176,7 @@ export function diffAwsStack(stackName: string, before: any, after: any, compose
       ...(action === 'REMOVE' ? { retained } : {}),
       ...(action === 'UPDATE' || action === 'REPLACE' ? { properties: changedProperties(resourceDiff) } : {}),
       ...(retained && EXPIRING.has(type) ? { retainedDataExpires: true, lost: `${lostWith(current)}: retained, the queue or stream still deletes them after its retention period, and nothing processes them any more` } : {}),
-      ...(stateful && (action === 'REPLACE' || (action === 'REMOVE' && !retained)) ? { lost: lostWith(current) } : {}),
+      ...(stateful && (action === 'REPLACE' || (action === 'REMOVE' && !retained)) ? { lost: lostWith(action === 'REPLACE' ? resourceDiff.oldValue : current, action === 'REPLACE') } : {}),
     });
   });
   const resources = after?.Resources ?? {};
@@ -196,10 +198,24 @@ export function diffAwsStack(stackName: string, before: any, after: any, compose
       action: 'REPLACE',
       stateful,
       properties: [...reasons, ...(earlier?.properties ?? [])],
-      ...(stateful ? { lost: lostWith(resource) } : {}),
+      ...(stateful ? { lost: lostWith(oldResources[logicalId] ?? resource, true) } : {}),
     });
   }
-  return [...changes.values()];
+  return supersede([...changes.values()]);
+}
+
+/** Retained data-bearing removals that an added resource of the same type and layer takes the place of. */
+function supersede(changes: ResourceChange[]): ResourceChange[] {
+  return changes.map(c => {
+    if (!(c.action === 'REMOVE' && c.retained && c.stateful)) return c;
+    const successor = changes.find(a => a.action === 'ADD' && a.stateful && a.type === c.type && a.layer === c.layer);
+    if (!successor) return c;
+    return {
+      ...c,
+      supersededBy: successor.id,
+      lost: `its data to the app: ${successor.id} takes its place empty while the data stays in this retained one (a renamed construct? keep its id)`,
+    };
+  });
 }
 
 const ACTION_ORDER: Record<ChangeAction, number> = { REMOVE: 0, REPLACE: 1, UPDATE: 2, ADD: 3 };
@@ -298,6 +314,10 @@ export function planAwsStacks(before: AwsTemplates, after: AwsTemplates, labels:
   const migrations: MigrationStep[] = [];
   if (from && to) {
     migrations.push(...awsMigrationSteps(requiredMigrations(from, to), from, to, before, after));
+    if (!from.serverHostsDatabase && to.serverHostsDatabase) {
+      notes.push('The database moves back onto the server. No step copies the managed database back: the server\'s data volume holds the '
+        + 'data as it was when it was copied out (if it ever held any), not what was written since.');
+    }
     if (to.shards < from.shards) {
       notes.push(`Shards ${to.shards}-${from.shards - 1} leave: the rows of every bucket SHARD_BUCKETS assigns to them are no longer reachable by the app. ` +
         'Move those buckets back onto the remaining shards first (the rebalance task takes any FROM>TO moves), then deploy.');
@@ -310,6 +330,7 @@ export function planAwsStacks(before: AwsTemplates, after: AwsTemplates, labels:
   // Where the server serves on either side, its retirement or return step moves the name already.
   if (!from?.serverRunning && !to?.serverRunning) migrations.push(...edgeCutoverSteps(before, after));
   migrations.push(...cacheTwoStepMigrations(changes, before, after, from?.tier, to?.tier));
+  migrations.push(...stackRemovalSteps(before, after));
   const stranded = from && to && to.shards < from.shards;
   return {
     cloud: 'aws',
@@ -330,14 +351,33 @@ const DOWNTIME: Record<string, string> = {
   'AWS::RDS::DBInstance': 'a restart of that instance, typically a few minutes',
 };
 
-/** The in-place updates of data-bearing resources that AWS documents as "Some interruptions". */
+/** Secret properties whose change gives the secret a new value. */
+const NEW_SECRET_VALUE = ['GenerateSecretString', 'SecretString'];
+
+/**
+ * The in-place updates of data-bearing resources that AWS documents as "Some interruptions", and
+ * secrets that get a new value: a change of GenerateSecretString creates a new secret version
+ * (AWS::SecretsManager::Secret, CloudFormation Template Reference), but a resource that reads the
+ * secret through a dynamic reference `{{resolve:secretsmanager:…}}` is updated only when its own
+ * template text changes ("Using dynamic references", CloudFormation User Guide), so the database's
+ * password or the cache's token keeps the old value while apps read the new one.
+ */
 function awsInterruptions(changes: readonly ResourceChange[]): Interruption[] {
-  return changes.filter(c => c.action === 'UPDATE' && c.stateful).flatMap(c => interruptingProperties(c.type, c.properties ?? []).map(property => ({
+  const interrupting = changes.filter(c => c.action === 'UPDATE' && c.stateful).flatMap(c => interruptingProperties(c.type, c.properties ?? []).map(property => ({
     id: c.id,
     what: `${property} changes in place with some interruption`,
     downtime: DOWNTIME[c.type] ?? 'brief, while the resource applies the change',
     source: updateBehaviour(c.type, property)!.citation,
   })));
+  const regenerated = changes
+    .filter(c => c.action === 'UPDATE' && c.type === 'AWS::SecretsManager::Secret' && (c.properties ?? []).some(p => NEW_SECRET_VALUE.includes(p)))
+    .map(c => ({
+      id: c.id,
+      what: 'the secret gets a new value; a database or cache that reads it through a dynamic reference keeps the old one, so apps that read the new value fail to authenticate',
+      downtime: 'until the consumer takes the new value (set it by hand, or a deploy that changes the consumer\'s own properties)',
+      source: 'AWS::SecretsManager::Secret, GenerateSecretString (CloudFormation Template Reference); "Using dynamic references" (CloudFormation User Guide)',
+    }));
+  return [...interrupting, ...regenerated];
 }
 
 /** The plan for swapping rung `fromTier` (1K … 1B) for `toTier` on AWS. Synthesizes both rungs offline. */

@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { AppImage } from './app-image';
 import { COMPOSER_ID, layerOfPath, STACK_ID } from './layer-path';
 import { ScaleLadder } from './scale-ladder';
+import { setStackRegion } from './stack-regions';
 import { Tier } from '../core/tier';
 
 /*
@@ -59,7 +60,10 @@ export function synthAwsTemplates(tierName: string, options: RungOptions = {}): 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-ladder-'));
   try {
     const assembly = buildAwsRung(tierName, outdir, options).app.synth();
-    return Object.fromEntries(assembly.stacks.map(s => [s.stackName, s.template]));
+    return Object.fromEntries(assembly.stacks.map(s => {
+      setStackRegion(s.template, s.environment.region);
+      return [s.stackName, s.template];
+    }));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ export interface PropertyUpdateBehaviour {
    * When set, the update is in place only if the NEW template's resource satisfies it
    * (otherwise CloudFormation replaces the resource).
    */
-  readonly inPlaceWhen?: (resource: any) => boolean;
+  readonly inPlaceWhen?: (resource: any, before?: any) => boolean;
 }
 
 interface TypeUpdates {
@@ -133,7 +133,8 @@ const DOCUMENTED: Record<string, TypeUpdates> = {
   },
   'AWS::KMS::Key': {
     noInterruption: [
-      'BypassPolicyLockoutSafetyCheck', 'Description', 'EnableKeyRotation', 'Enabled', 'KeyPolicy', 'Origin',
+      // Origin is absent: its page says an update of it fails, so it counts as a replacement.
+      'BypassPolicyLockoutSafetyCheck', 'Description', 'EnableKeyRotation', 'Enabled', 'KeyPolicy',
       'PendingWindowInDays', 'Tags',
     ],
     someInterruptions: [],
@@ -200,12 +201,28 @@ function reshardsOnline(resource: any): boolean {
 const ONLINE_RESHARDING = 'in place only with UpdatePolicy UseOnlineResharding: true in the new template; false or absent, ' +
   'the change replaces the replication group (UpdatePolicy attribute, UseOnlineResharding policy, CloudFormation User Guide)';
 
-/** Properties in place only under a condition the new template itself carries. */
-const CONDITIONS: Record<string, Record<string, { readonly holds: (resource: any) => boolean; readonly citation: string }>> = {
+/** The major version of an engine version such as `16.9` (PostgreSQL's major is its first number). */
+function majorOf(version: unknown): string | undefined {
+  return typeof version === 'string' ? version.split('.')[0] : undefined;
+}
+
+/** Whether the engine's major version stays (unknown before: a resource seen only in the new template). */
+function sameMajorVersion(resource: any, before?: any): boolean {
+  return before === undefined || majorOf(before?.Properties?.EngineVersion) === majorOf(resource?.Properties?.EngineVersion);
+}
+
+const MINOR_VERSIONS_ONLY = 'in place only within a major version: a major upgrade needs AllowMajorVersionUpgrade and a parameter group ' +
+  'of the new family ("Upgrading the PostgreSQL DB engine for Aurora PostgreSQL", Aurora User Guide; "Upgrading a DB instance engine ' +
+  'version", RDS User Guide), so it is not proven in place and counts as a replacement';
+
+/** Properties in place only under a condition the templates carry (`before`: the old template's resource, when there is one). */
+const CONDITIONS: Record<string, Record<string, { readonly holds: (resource: any, before?: any) => boolean; readonly citation: string }>> = {
   'AWS::ElastiCache::ReplicationGroup': {
     NumNodeGroups: { holds: reshardsOnline, citation: ONLINE_RESHARDING },
     NodeGroupConfiguration: { holds: reshardsOnline, citation: ONLINE_RESHARDING },
   },
+  'AWS::RDS::DBCluster': { EngineVersion: { holds: sameMajorVersion, citation: MINOR_VERSIONS_ONLY } },
+  'AWS::RDS::DBInstance': { EngineVersion: { holds: sameMajorVersion, citation: MINOR_VERSIONS_ONLY } },
 };
 
 /** The resource types the table covers. */
@@ -230,17 +247,17 @@ export function updateBehaviour(type: string, property: string): PropertyUpdateB
 }
 
 /** Whether changing `property` on `type` updates it in place, given the new template's resource. */
-export function updatesInPlace(type: string, property: string, newResource: any): boolean {
+export function updatesInPlace(type: string, property: string, newResource: any, oldResource?: any): boolean {
   const known = updateBehaviour(type, property);
-  return known !== undefined && (known.inPlaceWhen?.(newResource) ?? true);
+  return known !== undefined && (known.inPlaceWhen?.(newResource, oldResource) ?? true);
 }
 
 /**
  * Whether the new template itself proves in place a change the CloudFormation spec marks
  * as "may replace" (the only exception the planner makes to cloudformation-diff's verdict).
  */
-export function provenInPlaceByTemplate(type: string, property: string, newResource: any): boolean {
-  return updateBehaviour(type, property)?.inPlaceWhen?.(newResource) === true;
+export function provenInPlaceByTemplate(type: string, property: string, newResource: any, oldResource?: any): boolean {
+  return updateBehaviour(type, property)?.inPlaceWhen?.(newResource, oldResource) === true;
 }
 
 /** The properties among `properties` whose documented in-place update interrupts the resource. */

@@ -27,6 +27,12 @@ export interface PlannedChange {
    */
   readonly retainedDataExpires?: boolean;
   /**
+   * For a retained REMOVE: the resource of the same type and layer the deploy adds in its place
+   * (a renamed construct): the app moves to the new, empty one while the data stays in the old.
+   * @default - none
+   */
+  readonly supersededBy?: string;
+  /**
    * Which properties change, for UPDATE and REPLACE, the replacing ones first with the reason.
    * @default - none
    */

@@ -82,11 +82,12 @@ export function intermediateRung(fromRung: Tier | RungStamp, toRung: Tier | Rung
 /**
  * A stateful resource replaced, or removed without being retained, loses data; so does a retained
  * one whose data the cloud expires by itself (a retained queue keeps its messages only for its
- * retention period, and nothing processes them any more).
+ * retention period, and nothing processes them any more), or one the deploy supersedes with a new,
+ * empty resource of the same type and layer (a renamed construct: the app moves to the empty one).
  */
 export function losesData(change: ResourceChange): boolean {
   return change.stateful && (change.action === 'REPLACE'
-    || (change.action === 'REMOVE' && (!change.retained || change.retainedDataExpires === true)));
+    || (change.action === 'REMOVE' && (!change.retained || change.retainedDataExpires === true || change.supersededBy !== undefined)));
 }
 
 export function verdictOf(changes: readonly ResourceChange[], migrations: readonly MigrationStep[]): Verdict {

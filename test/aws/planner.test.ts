@@ -62,7 +62,7 @@ describe('diffAwsStack: classification of each resource change', () => {
       stateful: true,
       // The property that forces the replacement comes first.
       properties: ['StorageEncrypted', 'BackupRetentionPeriod'],
-      lost: 'the cluster and its databases; DeletionPolicy Snapshot leaves a final snapshot, restorable only as a new resource',
+      lost: 'the cluster and its databases; UpdateReplacePolicy Snapshot leaves a final snapshot, restorable only as a new resource',
     }]);
     expect(losesData(changes[0])).toBe(true);
   });
