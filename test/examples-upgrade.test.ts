@@ -228,3 +228,18 @@ describe('steps name the user\'s regions and stacks', () => {
     expect(step.instructions).toMatch(/GlobalClusterMembers\[\?IsWriter\]/);
   });
 });
+
+describe('outages the steps cause are listed as interruptions', () => {
+  test('10K → 100K without a zone: the gap until the user\'s DNS moves', () => {
+    const plan = planAwsOutputs(synth('10K'), synth('100K'));
+    expect(plan.interruptions).toContainEqual(expect.objectContaining({
+      id: 'Storefront/entry point', downtime: 'from that moment until your record has moved and its old TTL has passed',
+    }));
+  });
+
+  test('the demo app\'s 1K → 10K: the app is stopped while the copy runs', () => {
+    expect(UpgradePlanner.planRungs('1K', '10K').interruptions).toContainEqual(expect.objectContaining({
+      id: 'ScaleLadder/Server', what: expect.stringMatching(/^the app is stopped while the copy runs/),
+    }));
+  });
+});

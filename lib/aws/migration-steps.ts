@@ -3,7 +3,7 @@ import { RungStamp } from '../core/rung-stamp';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
-import { intermediateRung, MigrationKind, MigrationStep, shardCountOf } from '../core/upgrade-plan';
+import { intermediateRung, Interruption, MigrationKind, MigrationStep, shardCountOf } from '../core/upgrade-plan';
 
 /*
  * The AWS instructions for each step a climb needs besides `cdk deploy`, with the stack
@@ -350,5 +350,22 @@ export function stackRemovalSteps(fromTemplates: Templates, toTemplates: Templat
     }
     lines.push(`${n}. Delete the stack: npx cdk destroy ${stack}   (or aws cloudformation delete-stack${at} --stack-name ${stack})`);
     return { title: `Delete the stack ${stack}, which the app no longer has`, instructions: lines.join('\n') };
+  });
+}
+
+/** The outages the steps themselves cause (the copy stops the app; a DNS move the stacks do not own leaves a gap). */
+export function stepInterruptions(steps: readonly MigrationStep[], fromTemplates: Templates, toTemplates: Templates): Interruption[] {
+  const stack = primaryStack(toTemplates);
+  const zoned = hasAppRecord(toTemplates);
+  const source = 'this plan\'s migration step';
+  return steps.flatMap(step => {
+    if (step.title.startsWith('Copy the server\'s PostgreSQL')) {
+      return [{ id: `${primaryStack(fromTemplates)}/Server`, what: 'the app is stopped while the copy runs (no writes are lost: it restarts on one database or the other)', downtime: 'as long as the dump, restore and verification take (minutes per GiB of data)', source }];
+    }
+    if (zoned) return [];
+    if (step.title.startsWith('Retire the single server') || step.title.startsWith('Move your DNS name') || step.title.startsWith('Bring the single server back')) {
+      return [{ id: `${stack}/entry point`, what: `${step.title.toLowerCase()}: the old entry point stops answering in the deploy and your DNS (not owned by the stacks) still points at it`, downtime: 'from that moment until your record has moved and its old TTL has passed', source }];
+    }
+    return [];
   });
 }

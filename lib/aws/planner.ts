@@ -1,7 +1,7 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { HOLDS_DATA_METADATA } from './holds-data';
 import { COMPOSER_ID, layerOfPath, STACK_ID } from './layer-path';
-import { awsMigrationSteps, edgeCutoverSteps, stackRemovalSteps } from './migration-steps';
+import { awsMigrationSteps, edgeCutoverSteps, stackRemovalSteps, stepInterruptions } from './migration-steps';
 import { cascadeReplacements, specStateful } from './replacement-cascade';
 import { interruptingProperties, provenInPlaceByTemplate, updateBehaviour, updatesInPlace } from './update-behaviour';
 import { parseRungStamp, RUNG_STAMP_KEY, RungStamp, rungStampOf } from '../core/rung-stamp';
@@ -338,7 +338,7 @@ export function planAwsStacks(before: AwsTemplates, after: AwsTemplates, labels:
     to: to?.tier ?? labels.toName ?? '(unknown)',
     changes,
     migrations,
-    interruptions: awsInterruptions(changes),
+    interruptions: [...awsInterruptions(changes), ...stepInterruptions(migrations, before, after)],
     ...(notes.length ? { notes } : {}),
     verdict: stranded ? 'UNSAFE' : verdictOf(changes, migrations),
   };
