@@ -1,0 +1,78 @@
+import * as fs from 'fs';
+import { RUNGS, rungOutputs, RungOutputs, SECURITY_DOC, securityMarkdown } from '../../build-tools/security-table';
+
+/*
+ * docs/security.md is generated from the synthesized rungs (build-tools/security-table.ts). The
+ * outputs come from the jest global setup's per-rung cache, so the document is regenerated in
+ * memory without synthesizing anything again.
+ */
+
+const REGENERATE = 'npx ts-node --transpile-only --project test/tsconfig.json build-tools/security-table.ts';
+
+let outputs: RungOutputs;
+beforeAll(async () => {
+  outputs = await rungOutputs();
+});
+
+/** A deep copy to change without touching the shared outputs. */
+const copy = (o: RungOutputs): RungOutputs => JSON.parse(JSON.stringify(o));
+
+/** The cells of the row named `control` in the table under `## heading`. */
+function row(markdown: string, heading: string, control: string): string[] {
+  const section = markdown.slice(markdown.indexOf(`\n## ${heading}\n`));
+  const line = section.split('\n').find(l => l.startsWith(`| ${control} |`));
+  if (!line) throw new Error(`no row '${control}' under ${heading}`);
+  return line.split(' | ').slice(1).map(c => c.replace(/ \|$/, ''));
+}
+
+describe(`docs/security.md (regenerate with \`${REGENERATE}\`)`, () => {
+  test('is exactly what the generator writes from the synthesized rungs', () => {
+    const committed = fs.readFileSync(SECURITY_DOC, 'utf8').split('\n');
+    const generated = securityMarkdown(outputs).split('\n');
+    // Line by line, so a drift shows the lines that differ.
+    expect(committed).toEqual(generated);
+  });
+
+  test('has a column per rung on each cloud', () => {
+    const markdown = securityMarkdown(outputs);
+    for (const heading of ['AWS', 'Google Cloud']) expect(row(markdown, heading, 'control')).toEqual([...RUNGS]);
+  });
+
+  test('reads the output: an Aurora cluster without StorageEncrypted shows as a gap on its rung only', () => {
+    const changed = copy(outputs);
+    const stack = Object.values<any>(changed.aws['1M'])[0];
+    const cluster = Object.values<any>(stack.Resources).find(r => r.Type === 'AWS::RDS::DBCluster');
+    delete cluster.Properties.StorageEncrypted;
+    const cells = row(securityMarkdown(changed), 'AWS', 'Databases (Aurora)');
+    expect(cells[RUNGS.indexOf('1M')]).toBe('**no: 1 of 1 cluster lack it**');
+    expect(cells[RUNGS.indexOf('10M')]).toMatch(/^yes \(4 clusters/);
+    expect(securityMarkdown(changed)).toContain('- AWS / Encryption at rest / Databases (Aurora) — 1M: no: 1 of 1 cluster lack it');
+  });
+
+  test('rotation and end-user sign-in read as being added only while the output has none', () => {
+    const markdown = securityMarkdown(outputs);
+    const changed = copy(outputs);
+    const stack = Object.values<any>(changed.aws['10K'])[0];
+    stack.Resources.TestRotation = { Type: 'AWS::SecretsManager::RotationSchedule', Properties: {} };
+    stack.Resources.TestRotation2 = { Type: 'AWS::SecretsManager::RotationSchedule', Properties: {} };
+    stack.Resources.TestUsers = { Type: 'AWS::Cognito::UserPool', Properties: {} };
+    const config = changed.gcp['1M'];
+    config.resource.google_identity_platform_config = { test: { project: 'p' } };
+    for (const secret of Object.values<any>(config.resource.google_secret_manager_secret)) secret.rotation = { rotation_period: '2592000s' };
+    const after = securityMarkdown(changed);
+    const i10K = RUNGS.indexOf('10K');
+    const i1M = RUNGS.indexOf('1M');
+    if (row(markdown, 'AWS', 'Rotation')[i10K].includes('being added')) expect(row(after, 'AWS', 'Rotation')[i10K]).toBe('2 of 2');
+    expect(row(after, 'AWS', 'End-user sign-in (Cognito)')[i10K]).toBe('user pool (1)');
+    expect(row(after, 'Google Cloud', 'End-user sign-in (Identity Platform)')[i1M]).toBe('yes');
+    expect(row(after, 'Google Cloud', 'Rotation')[i1M]).toBe('3 of 3');
+  });
+
+  test('the origin check needs the header condition on every rule, not only a CDN', () => {
+    const changed = copy(outputs);
+    const stack = Object.values<any>(changed.aws['1M'])[0];
+    const rule = Object.values<any>(stack.Resources).find(r => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule');
+    rule.Properties.Conditions = rule.Properties.Conditions.filter((c: any) => c.Field !== 'http-header');
+    expect(row(securityMarkdown(changed), 'AWS', 'Origin accepts CloudFront only')[RUNGS.indexOf('1M')]).toBe('**no: 1 of 1 rule without the header**');
+  });
+});
