@@ -228,8 +228,9 @@ const FIXES: Fix[] = [
   },
   {
     id: 'AwsSolutions-SMG4',
-    reason: /^Rotating an ElastiCache AUTH token/,
-    fix: 'A rotation function that calls ModifyReplicationGroup with the new token and `AuthTokenUpdateStrategy` ROTATE (old and new tokens both accepted), waits for the app to reconnect, then SET; or move to RBAC users, whose passwords Secrets Manager can rotate ("Authenticating with the Valkey and Redis OSS AUTH command", Amazon ElastiCache User Guide: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html).',
+    // The reason before and after the credential work of the production-hardening issue.
+    reason: /^Rotating an ElastiCache AUTH token|^No hosted rotation exists for an ElastiCache AUTH token/,
+    fix: 'Automate the rotation: a rotation function that calls ModifyReplicationGroup with the new token and `AuthTokenUpdateStrategy` ROTATE (old and new tokens both accepted), waits for the app to reconnect, then SET; or move to RBAC users, whose passwords Secrets Manager can rotate ("Authenticating with the Valkey and Redis OSS AUTH command", Amazon ElastiCache User Guide: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html).',
   },
   {
     id: 'AwsSolutions-SMG4',
