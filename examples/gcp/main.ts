@@ -21,7 +21,7 @@ export function buildShop(project: string, outdir?: string): { app: App; shop: g
     project,
     region,
     name: 'shop',
-    image: 'us-docker.pkg.dev/cloudrun/container/hello',
+    image: 'gcr.io/google-samples/hello-app:2.0',
     port: 8080,
     healthCheckPath: '/',
     // domainName: 'shop.example.com', // TLS (Let's Encrypt on the server, managed certificate on the load balancer)

@@ -1,22 +1,30 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { requirePattern } from '../core/errors';
+import { requirePattern, ScaleLadderError } from '../core/errors';
+import { requireImageReference } from '../core/validation';
 
 /**
  * The app's container image, usable both by the single server (`docker run`) and by
  * the Fargate fleet. The image must be built for arm64 (Graviton) — multi-arch images are.
  */
 export class AppImage {
-  /** An image in a public registry, e.g. `public.ecr.aws/docker/library/nginx:1.27`. */
+  /**
+   * An image in a public registry, pinned to a version: `public.ecr.aws/docker/library/nginx:1.27`
+   * or `…@sha256:<digest>` (no tag and `:latest` are refused: they move without a deploy).
+   */
   public static fromRegistry(name: string): AppImage {
-    requirePattern('image', name, /^[a-z0-9][a-z0-9._\-/:@]*$/i, 'a container image reference such as public.ecr.aws/docker/library/nginx:1.27');
+    requireImageReference('image', name);
     return new AppImage(name, ecs.ContainerImage.fromRegistry(name));
   }
 
-  /** An image in an ECR repository of the same account. */
-  public static fromEcrRepository(repository: ecr.IRepository, tag: string = 'latest'): AppImage {
-    requirePattern('tag', tag, /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a valid image tag');
+  /**
+   * An image in an ECR repository of the same account.
+   * @param tag a fixed version (`latest` is refused: it moves without a deploy)
+   */
+  public static fromEcrRepository(repository: ecr.IRepository, tag: string): AppImage {
+    requirePattern('tag', tag, /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag (letters, digits, _ . -; at most 128) naming a fixed version');
+    if (tag === 'latest') throw new ScaleLadderError("tag must name a fixed version, not 'latest' (it moves without a deploy, and a rollback cannot name the old version), got 'latest'");
     return new AppImage(repository.repositoryUriForTag(tag), ecs.ContainerImage.fromEcrRepository(repository, tag), repository);
   }
 

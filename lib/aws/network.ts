@@ -4,7 +4,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { checkZones, ZONES_ARE_EXPLICIT, zonesOf } from './availability-zones';
 import { logRetention } from './log-retention';
-import { requirePattern, ScaleLadderError } from '../core/errors';
+import { ScaleLadderError } from '../core/errors';
+import { requirePrivateCidr } from '../core/validation';
 
 /** Props for {@link LadderNetwork}. */
 export interface LadderNetworkProps {
@@ -62,8 +63,7 @@ export class LadderNetwork extends Construct {
     } else {
       throw new ScaleLadderError('availabilityZones must be given when the stack has no concrete region (env.region), got none');
     }
-    const cidr = requirePattern('cidr', props.cidr ?? '10.0.0.0/16',
-      /^(10|172|192)\.\d{1,3}\.\d{1,3}\.\d{1,3}\/(1[6-9]|20)$/, 'a private IPv4 range from /16 to /20, e.g. 10.0.0.0/16');
+    const cidr = requirePrivateCidr('cidr', props.cidr ?? '10.0.0.0/16', 16, 20);
     const privateSubnets = props.privateSubnets ?? false;
 
     this.vpc = withoutZoneLookup(Stack.of(this), this.availabilityZones, () => new ec2.Vpc(this, 'Vpc', {

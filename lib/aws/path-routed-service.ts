@@ -11,12 +11,17 @@ import { canaryServiceProps, routeWithCanary, scaleOnRequestsAcrossGroups } from
 import { fargateSize } from './fargate-sizing';
 import { logRetention } from './log-retention';
 import { claimRoute } from './route-registry';
+import type { FleetServiceOptions } from './serving-options';
 import { StatelessFleet } from './stateless-fleet';
 import { requireIntInRange, requireOneOf, requireOrdered, requirePattern, requireUnique, ScaleLadderError } from '../core/errors';
 import { DeploymentStyle } from '../core/tier-spec';
 
-/** ALB's limit of condition values in one listener rule. */
-const MAX_PATTERNS = 5;
+/**
+ * ALB's limit of values in one condition: "up to three match evaluations per condition", and five
+ * per rule ("Listener rules for your Application Load Balancer", ELB User Guide); from 1M each rule
+ * also carries the origin-verify header condition.
+ */
+const MAX_PATTERNS = 3;
 
 /** Props for {@link PathRoutedService}. */
 export interface PathRoutedServiceProps {
@@ -124,19 +129,11 @@ export class PathRoutedService extends Construct {
     if (!(props.fleet instanceof StatelessFleet)) {
       throw new ScaleLadderError(`fleet must be a StatelessFleet, got ${typeof props.fleet}`);
     }
-    this.serviceName = requirePattern('name', props.name, /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/,
-      '1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash');
-    const pathPatterns = validPathPatterns(props.pathPatterns);
+    const settings = validServiceSettings(props, '');
+    this.serviceName = settings.name;
+    const { pathPatterns, port, healthCheckPath, size, minTasks, maxTasks, targetCpu, targetRequests } = settings;
     const priority = requireIntInRange('priority', props.priority, 1, 50000);
-    const port = requireIntInRange('port', props.port ?? 80, 1, 65535);
-    const healthCheckPath = requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
-    const size = fargateSize('vcpu', props.vcpu ?? 0.5, 'memoryGib', props.memoryGib ?? 1);
-    const minTasks = requireIntInRange('minTasks', props.minTasks ?? 2, 1, 1000);
-    const maxTasks = requireIntInRange('maxTasks', props.maxTasks ?? 10, 1, 5000);
-    requireOrdered('minTasks', minTasks, 'maxTasks', maxTasks);
-    const targetCpu = requireIntInRange('targetCpuPercent', props.targetCpuPercent ?? 60, 10, 90);
-    const targetRequests = requireIntInRange('targetRequestsPerTask', props.targetRequestsPerTask ?? 60, 1, 100_000);
-    this.deployment = requireOneOf('deployment', props.deployment ?? DeploymentStyle.ROLLING, Object.values(DeploymentStyle));
+    this.deployment = settings.deployment;
     const canary = this.deployment === DeploymentStyle.CANARY;
     const environment = props.environment ?? new AppEnvironment();
     const fleet = props.fleet;
@@ -231,14 +228,45 @@ export class PathRoutedService extends Construct {
   }
 }
 
-function validPathPatterns(patterns: string[]): string[] {
+function validPathPatterns(patterns: string[], prefix: string): string[] {
   if (!Array.isArray(patterns) || patterns.length < 1 || patterns.length > MAX_PATTERNS) {
-    throw new ScaleLadderError(`pathPatterns must have 1-${MAX_PATTERNS} entries (ALB's limit of values in one rule), got ${Array.isArray(patterns) ? patterns.length : JSON.stringify(patterns)}`);
+    throw new ScaleLadderError(`${prefix}pathPatterns must have 1-${MAX_PATTERNS} entries (ALB's limit of values in one condition), got ${Array.isArray(patterns) ? patterns.length : JSON.stringify(patterns)}`);
   }
   for (const pattern of patterns) {
-    requirePattern('pathPatterns entry', pattern, /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/,
+    requirePattern(`${prefix}pathPatterns entry`, pattern, /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/,
       "a path starting with '/', at most 128 characters of letters, digits and _-.$/~\"'@:+&*?");
   }
-  requireUnique('pathPatterns', patterns);
+  requireUnique(`${prefix}pathPatterns`, patterns);
   return [...patterns];
+}
+
+/** The settings of a service, checked; `prefix` names where the user wrote them (`services[2].`). */
+function validServiceSettings(props: Omit<PathRoutedServiceProps, 'fleet' | 'priority' | 'image'>, prefix: string) {
+  const name = requirePattern(`${prefix}name`, props.name, /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/,
+    '1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash');
+  const pathPatterns = validPathPatterns(props.pathPatterns, prefix);
+  const port = requireIntInRange(`${prefix}port`, props.port ?? 80, 1, 65535);
+  const healthCheckPath = requirePattern(`${prefix}healthCheckPath`, props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
+  const size = fargateSize(`${prefix}vcpu`, props.vcpu ?? 0.5, `${prefix}memoryGib`, props.memoryGib ?? 1);
+  const minTasks = requireIntInRange(`${prefix}minTasks`, props.minTasks ?? 2, 1, 1000);
+  const maxTasks = requireIntInRange(`${prefix}maxTasks`, props.maxTasks ?? 10, 1, 5000);
+  requireOrdered(`${prefix}minTasks`, minTasks, `${prefix}maxTasks`, maxTasks);
+  const targetCpu = requireIntInRange(`${prefix}targetCpuPercent`, props.targetCpuPercent ?? 60, 10, 90);
+  const targetRequests = requireIntInRange(`${prefix}targetRequestsPerTask`, props.targetRequestsPerTask ?? 60, 1, 100_000);
+  const deployment = requireOneOf(`${prefix}deployment`, props.deployment ?? DeploymentStyle.ROLLING, Object.values(DeploymentStyle));
+  return { name, pathPatterns, port, healthCheckPath, size, minTasks, maxTasks, targetCpu, targetRequests, deployment };
+}
+
+/**
+ * Checks the composer's `services` on every rung (they run only from the rung that routes
+ * services): each one's settings under its own `services[i].` prefix, and unique names.
+ */
+export function validateFleetServices(services: FleetServiceOptions[] | undefined): void {
+  if (services === undefined) return;
+  if (!Array.isArray(services)) throw new ScaleLadderError(`services must be a list of { name, pathPatterns, … }, got ${JSON.stringify(services)}`);
+  services.forEach((service, i) => {
+    validServiceSettings(service as any, `services[${i}].`);
+    if (service.priority !== undefined) requireIntInRange(`services[${i}].priority`, service.priority, 1, 50000);
+  });
+  requireUnique('services[].name', services.map(s => s.name));
 }

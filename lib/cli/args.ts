@@ -61,12 +61,23 @@ export function parseOptions(args: readonly string[], specs: OptionSpecs): Parse
   }
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const [name, spec] of Object.entries(specs)) options[name] = { type: spec.type };
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const { values } = parseArgs({ args: normalized, options, strict: true, allowPositionals: false });
-    return values as ParsedOptions;
+    parsed = parseArgs({ args: normalized, options, strict: true, allowPositionals: false, tokens: true });
   } catch (err: any) {
     throw new UsageError(parseArgsReason(err));
   }
+  // util.parseArgs keeps the last of a repeated option and takes an empty value: refuse both.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once (give it once)`);
+    seen.add(token.name);
+    if (specs[token.name]?.type === 'string' && token.value !== undefined && token.value.trim() === '') {
+      throw new UsageError(`--${token.name} needs a value, got an empty one`);
+    }
+  }
+  return parsed.values as ParsedOptions;
 }
 
 function parseArgsReason(err: any): string {

@@ -1,4 +1,6 @@
-import { Cloud, displayPath, parseCloud, parseTier, resolvePath } from './args';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CliIo, Cloud, displayPath, parseCloud, parseTier, resolvePath, UsageError } from './args';
 import { synthFor, SynthesizedStack } from './clouds';
 import { Command, writeJson, writeLines } from './command';
 import { bytes, num, plural, table } from './format';
@@ -31,6 +33,27 @@ function limitProblems(stack: SynthesizedStack, limits: StackLimits | undefined)
   return problems;
 }
 
+/**
+ * The output directory is emptied before each synth, so it must be new, empty, or an earlier
+ * output (a cloud assembly's manifest.json, or cdktf's stacks/): never a file, the working
+ * directory or one above it, or a directory holding something else.
+ */
+function checkOutdir(io: CliIo, outdir: string, given: string): void {
+  const shown = given || displayPath(io, outdir);
+  const workdir = path.resolve(io.workdir ?? process.cwd());
+  const rel = path.relative(outdir, workdir);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+    throw new UsageError(`--out must be a directory of its own (it is emptied first), got '${shown}': that is the working directory or one above it`);
+  }
+  if (!fs.existsSync(outdir)) return;
+  if (!fs.statSync(outdir).isDirectory()) throw new UsageError(`--out must be a directory, got '${shown}': a file exists there`);
+  const entries = fs.readdirSync(outdir);
+  const earlierOutput = entries.includes('manifest.json') || entries.includes('stacks') || entries.includes('cdk.tf.json');
+  if (entries.length > 0 && !earlierOutput) {
+    throw new UsageError(`--out must be new, empty or an earlier synthesized output (it is emptied first), got '${shown}': it holds ${entries.length} other entr${entries.length === 1 ? 'y' : 'ies'}`);
+  }
+}
+
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'synthesize a rung and print a per-stack, per-layer summary',
@@ -50,6 +73,7 @@ export const synthCommand: Command = {
     const cloud = parseCloud(values);
     const tier = parseTier(values, 'tier');
     const outdir = resolvePath(io, values.out !== undefined ? String(values.out) : `scale-ladder.out/${cloud}-${tier.name}`);
+    checkOutdir(io, outdir, String(values.out ?? ''));
     const synth = synthFor(cloud);
     const started = Date.now();
     const result = synth(tier.name, outdir);

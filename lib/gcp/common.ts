@@ -4,6 +4,7 @@ import { requireRegion } from './regions';
 
 export type { GcpBaseProps };
 import { requirePattern, ScaleLadderError } from '../core/errors';
+import { requirePrivateCidr } from '../core/validation';
 
 /** The checked base props with defaults filled in. Internal. */
 export interface BaseSettings {
@@ -52,6 +53,7 @@ export function readerDnsName(appName: string, shard: number): string {
 
 /** Parses and checks a private /16. Internal. */
 export function parseNetworkCidr(cidr: string): number[] {
+  requirePrivateCidr('networkCidr', cidr, 16, 16);
   const m = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/.exec(String(cidr));
   const a = m ? Number(m[1]) : -1;
   const b = m ? Number(m[2]) : -1;

@@ -8,7 +8,7 @@ export const GCP_STACK_NAME = 'scale-ladder';
 /** The composer's construct id. */
 export const GCP_APP_ID = 'App';
 /** The embedded default app image (public). */
-export const GCP_DEFAULT_IMAGE = 'us-docker.pkg.dev/cloudrun/container/hello';
+export const GCP_DEFAULT_IMAGE = 'gcr.io/google-samples/hello-app:2.0';
 /** A placeholder project id: replace it with yours before applying. */
 export const GCP_PLACEHOLDER_PROJECT = 'my-scale-ladder-project';
 /** The default primary region. */

@@ -18,7 +18,7 @@ import { requireIntInRange, requirePattern } from '../core/errors';
 export interface SingleServerProps extends GcpBaseProps {
   /** The network (the server goes into the primary region's subnet). */
   readonly network: Network;
-  /** The app's container image, e.g. `us-docker.pkg.dev/cloudrun/container/hello`. */
+  /** The app's container image, e.g. `gcr.io/google-samples/hello-app:2.0`. */
   readonly image: string;
   /**
    * The port the app listens on.

@@ -8,7 +8,7 @@ const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
 describe('ScaleLadder bad input fails at synth with a precise message and no template', () => {
   test.each([
     ['port out of range', { port: 70000 }, 'port must be an integer 1-65535, got 70000'],
-    ['cidr not private', { cidr: '8.8.0.0/16' }, "cidr must be a private IPv4 range from /16 to /20, e.g. 10.0.0.0/16, got '8.8.0.0/16'"],
+    ['cidr not private', { cidr: '8.8.0.0/16' }, "cidr must be a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) from /16 to /20, got '8.8.0.0/16': not a private range"],
     ['two zones', { availabilityZones: ['eu-west-1a', 'eu-west-1b'] }, 'availabilityZones must be 3 distinct zones of eu-west-1, got ["eu-west-1a","eu-west-1b"]'],
     ['repeated zone', { availabilityZones: ['eu-west-1a', 'eu-west-1a', 'eu-west-1b'] }, 'availabilityZones must be 3 distinct zones of eu-west-1'],
     ['zone of another region', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }, 'availabilityZones must be 3 distinct zones of eu-west-1'],
@@ -41,7 +41,7 @@ describe('ScaleLadder bad input fails at synth with a precise message and no tem
   });
 
   test('malformed image reference', () => {
-    expect(() => AppImage.fromRegistry('not an image')).toThrow("image must be a container image reference such as public.ecr.aws/docker/library/nginx:1.27, got 'not an image'");
+    expect(() => AppImage.fromRegistry('not an image')).toThrow("image must be a container image reference: lowercase registry and path, then :tag or @sha256:digest (e.g. ghcr.io/acme/shop:1.4.2 or …@sha256:<64 hex digits>), got 'not an image'");
   });
 
   test('a region without a known three-zone layout', () => {

@@ -277,8 +277,8 @@ describe('service path collisions', () => {
 describe('PathRoutedService bad input', () => {
   test.each<[Partial<PathRoutedServiceProps>, string]>([
     [{ pathPatterns: ['api/orders'] }, "pathPatterns entry must be a path starting with '/', at most 128 characters of letters, digits and _-.$/~\"'@:+&*?, got 'api/orders'"],
-    [{ pathPatterns: ['/a', '/b', '/c', '/d', '/e', '/f'] }, "pathPatterns must have 1-5 entries (ALB's limit of values in one rule), got 6"],
-    [{ pathPatterns: [] }, "pathPatterns must have 1-5 entries (ALB's limit of values in one rule), got 0"],
+    [{ pathPatterns: ['/a', '/b', '/c', '/d'] }, "pathPatterns must have 1-3 entries (ALB's limit of values in one condition), got 4"],
+    [{ pathPatterns: [] }, "pathPatterns must have 1-3 entries (ALB's limit of values in one condition), got 0"],
     [{ pathPatterns: ['/a', '/a'] }, "pathPatterns must not repeat an entry, got '/a' twice in [\"/a\",\"/a\"]"],
     [{ priority: 0 }, 'priority must be an integer 1-50000, got 0'],
     [{ priority: 50001 }, 'priority must be an integer 1-50000, got 50001'],

@@ -4,7 +4,7 @@ import { gcp, Sizing } from '../../lib';
 
 function build(preset: typeof gcp.Tier1K, sizing?: Sizing): any {
   return JSON.parse(Testing.synthScope(scope => {
-    new preset(scope, 'App', { project: 'test-project-1', region: 'us-central1', image: 'us-docker.pkg.dev/cloudrun/container/hello', sizing });
+    new preset(scope, 'App', { project: 'test-project-1', region: 'us-central1', image: 'gcr.io/google-samples/hello-app:2.0', sizing });
   }));
 }
 

@@ -45,7 +45,7 @@ const { gcp, AppContract } = require('scale-ladder');
 const app = new App({ outdir: process.argv[2] });
 const stack = new TerraformStack(app, 'shop');
 new GoogleProvider(stack, 'google', { project: 'my-shop', region: 'europe-west1' });
-new gcp.Tier1K(stack, 'App', { project: 'my-shop', region: 'europe-west1', name: 'shop', image: 'us-docker.pkg.dev/cloudrun/container/hello', port: 8080, healthCheckPath: '/' });
+new gcp.Tier1K(stack, 'App', { project: 'my-shop', region: 'europe-west1', name: 'shop', image: 'gcr.io/google-samples/hello-app:2.0', port: 8080, healthCheckPath: '/' });
 app.synth();
 const tf = JSON.parse(fs.readFileSync(path.join(process.argv[2], 'stacks', 'shop', 'cdk.tf.json'), 'utf8'));
 let aws;
