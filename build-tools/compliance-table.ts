@@ -8,7 +8,9 @@
 //   the findings each acknowledgement actually suppresses;
 // - the source of lib/aws, parsed with the TypeScript compiler: every `{ id, reason }` object
 //   literal and every call of the acknowledgements.ts / origin-protection.ts helpers, so each
-//   reason is traced to its line, and an acknowledgement no demo rung makes is still listed.
+//   reason is traced to its file and the declaration that makes it (no line numbers, so an edit
+//   elsewhere in the file does not change the document), and an acknowledgement no demo rung
+//   makes is still listed.
 //
 // What could be fixed instead of acknowledged is the one judgement made by hand (FIXES below); an
 // entry that no longer matches an acknowledgement is listed as stale in the document.
@@ -46,6 +48,8 @@ export interface Acknowledgement {
 export interface SourceSite {
   readonly file: string;
   readonly line: number;
+  /** The class member, function or constant that makes it, e.g. `SingleServer` (its constructor) or `acknowledgeLogRetentionFunction`. */
+  readonly declaration: string;
   /** The id as written (a literal, or the expression that builds it). */
   readonly id: string;
   readonly reason: string;
@@ -154,6 +158,20 @@ function literal(node: ts.Expression | undefined): string | undefined {
   return undefined;
 }
 
+/** The named declaration around a node: `Class.method`, `Class` (its constructor or a field), `function` or `CONSTANT`. */
+function declarationOf(node: ts.Node): string {
+  const names: string[] = [];
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if ((ts.isMethodDeclaration(n) || ts.isFunctionDeclaration(n)) && n.name) names.unshift(n.name.getText());
+    else if (ts.isClassDeclaration(n) && n.name) names.unshift(n.name.text);
+    else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && ts.isSourceFile(n.parent.parent.parent)) names.unshift(n.name.text);
+  }
+  return names.join('.') || '(module)';
+}
+
+const where = (s: SourceSite) => `${s.file} (\`${s.declaration}\`)`;
+const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
     const p = path.join(dir, e.name);
@@ -175,7 +193,8 @@ export function sourceSites(dir: string = SOURCE_DIR): SourceSite[] {
     const add = (at: ts.Node, id: string, reason: ts.Expression | undefined) => {
       const value = literal(reason);
       if (value === undefined) return; // a parameter passed on (the helpers): its call sites are the sites
-      sites.push({ file: rel, line: source.getLineAndCharacterOfPosition(at.getStart(source)).line + 1, id, reason: value });
+      const line = source.getLineAndCharacterOfPosition(at.getStart(source)).line + 1;
+      sites.push({ file: rel, line, declaration: declarationOf(at), id, reason: value });
     };
     const visit = (node: ts.Node) => {
       if (ts.isObjectLiteralExpression(node)) {
@@ -316,10 +335,10 @@ function ackTable(acks: Acknowledgement[], sites: SourceSite[], withSuppressed: 
     : ['| rule | finding | resources (construct paths, stack) | rungs | reason | source |', '|---|---|---|---|---|---|'];
   const rows = acks.map(a => {
     const { rule, finding } = split(a.id);
-    const where = sitesOf(a, sites).map(s => `${s.file}:${s.line}`);
+    const sources = unique(sitesOf(a, sites).map(where));
     const cols = [`\`${rule}\``, finding ? `\`${cell(finding)}\`` : '', paths(a.paths), rungRange(a.rungs)];
     if (withSuppressed) cols.push(String(a.suppressed));
-    cols.push(cell(a.reason), where.length > 0 ? where.join('<br>') : 'aws-cdk-lib');
+    cols.push(cell(a.reason), sources.length > 0 ? sources.join('<br>') : 'aws-cdk-lib');
     return `| ${cols.join(' | ')} |`;
   });
   return [...head, ...rows].join('\n');
@@ -392,7 +411,7 @@ ${fromCdk.length > 0 ? ackTable(fromCdk, sites, false) : 'None.'}
 
 ## In the code but on no demo rung
 
-${unmade.length > 0 ? ['| rule (as written) | reason | source |', '|---|---|---|', ...unmade.map(s => `| \`${cell(s.id)}\` | ${cell(s.reason)} | ${s.file}:${s.line} |`)].join('\n') : 'None: every acknowledgement in lib/aws is made on some rung.'}
+${unmade.length > 0 ? ['| rule (as written) | reason | source |', '|---|---|---|', ...unmade.map(s => `| \`${cell(s.id)}\` | ${cell(s.reason)} | ${where(s)} |`)].join('\n') : 'None: every acknowledgement in lib/aws is made on some rung.'}
 
 ## Findings no acknowledgement covers
 
