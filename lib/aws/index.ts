@@ -21,6 +21,7 @@ export * from './chaos-experiments';
 export * from './geo-routed-regions';
 export * from './app-record';
 export * from './shard-rebalancer';
+export * from './user-directory';
 export * from './serving-options';
 export * from './regional-ladder';
 export * from './scale-ladder';

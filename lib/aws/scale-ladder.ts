@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -15,13 +15,14 @@ import { zonesOf } from './availability-zones';
 import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
 import { ChaosExperiments } from './chaos-experiments';
+import { AUTH_CALLBACK_PATH, requireBoolean, shareContractWithRegions } from './contract-wiring';
 import { EventStream } from './event-stream';
 import { GeoRoutedRegions, GeoRoutingZone } from './geo-routed-regions';
 import { GlobalShard } from './global-database';
 import { Monitoring } from './monitoring';
 import { LadderNetwork } from './network';
 import { OriginProtection, pointAtDistribution } from './origin-protection';
-import { PathRoutedService } from './path-routed-service';
+import { PathRoutedService, validateFleetServices } from './path-routed-service';
 import { QueueWorkers } from './queue-workers';
 import { ReadReplicaSet } from './read-replica-set';
 import { RegionalCredentials } from './regional-credentials';
@@ -37,6 +38,7 @@ import { SloAlarms } from './slo-alarms';
 import { guardStackLimits } from './stack-limits';
 import { StatelessFleet } from './stateless-fleet';
 import { Tracing } from './tracing';
+import { UserDirectory } from './user-directory';
 import { requireIntInRange, requireUnique, ScaleLadderError } from '../core/errors';
 import { RUNG_STAMP_KEY, rungStampOf } from '../core/rung-stamp';
 import { Sizing } from '../core/sizing';
@@ -123,6 +125,34 @@ export interface ScaleLadderOptions {
    * @default - no subscription: subscribe to the topic yourself
    */
   readonly alertEmail?: string;
+  /**
+   * The app's user directory (`UserDirectory`: Cognito user pool, web app client, hosted UI),
+   * which the tier data switches on from rung 1M (`operations.authentication`). `false` leaves it
+   * out, `true` builds it on any rung; checked on every rung. Keep it on once a rung built it: the
+   * pool holds the app's users (retained and deletion-protected, a swap without it is UNSAFE).
+   * @default - the tier's `operations.authentication` (on from 1M)
+   */
+  readonly authentication?: boolean;
+  /**
+   * Where sign-in sends users back with the authorization code (1-100 `https://` URLs, or
+   * `http://localhost` ones; checked on every rung).
+   * @default - `https://<zone name>/auth/callback` with a `zone`, else `https://<CDN domain>/auth/callback` on rungs with a CDN (required elsewhere)
+   */
+  readonly authCallbackUrls?: string[];
+  /**
+   * The hosted UI's domain prefix (`AUTH_DOMAIN` is `https://<prefix>.auth.<region>.amazoncognito.com`);
+   * see `UserDirectoryProps.domainPrefix`. Checked on every rung.
+   * @default - the stack name and a hash of the account, region, stack and construct path
+   */
+  readonly authDomainPrefix?: string;
+  /**
+   * Rotate every database's credentials every 30 days (Secrets Manager's hosted single-user
+   * rotation; the app reads `DATABASE_SECRET` again when a new connection fails authentication,
+   * docs/credentials.md). On rungs with other regions (100M, 1B) rotation stays off: their copies
+   * of the credentials would not follow it.
+   * @default true
+   */
+  readonly credentialRotation?: boolean;
 }
 
 /** Props for {@link ScaleLadder}. */
@@ -181,6 +211,8 @@ export class ScaleLadder extends Construct {
   public readonly globalShards: GlobalShard[] = [];
   /** Shard credentials replicated to the other regions (100M+). */
   public readonly regionalCredentials?: RegionalCredentials;
+  /** The user directory (from 1M by default; see `authentication`). */
+  public readonly identity?: UserDirectory;
   /** The app's own DNS record at the zone apex, when a zone is given (server address, then load balancer). */
   public readonly appRecord?: AppRecord;
   /** Latency routing for this region (1B). */
@@ -207,8 +239,15 @@ export class ScaleLadder extends Construct {
     const port = requireIntInRange('port', props.port ?? 80, 1, 65535);
     // Checked on every rung, even where no CDN exists yet, so a bad value never waits for 1M.
     CdnEdge.validFailoverPathPatterns(props.failoverPathPatterns);
+    if (props.rateLimitPerFiveMinutes !== undefined) requireIntInRange('rateLimitPerFiveMinutes', props.rateLimitPerFiveMinutes, 100, 2_000_000_000);
+    validateFleetServices(props.services);
+    requireCertificateInRegion(props.certificate, stack.region);
     const logRetentionDays = spec.operations.logRetentionDays;
     const otherRegions = this.otherRegions(props);
+    const authentication = requireBoolean('authentication', props.authentication) ?? spec.operations.authentication;
+    if (props.authCallbackUrls !== undefined) UserDirectory.validUrls(props.authCallbackUrls, 'authCallbackUrls');
+    if (props.authDomainPrefix !== undefined) UserDirectory.validDomainPrefix(props.authDomainPrefix, 'authDomainPrefix');
+    const rotation = (requireBoolean('credentialRotation', props.credentialRotation) ?? true) && otherRegions.length === 0;
     stampRung(stack, tier, this.node.path);
     const alertTopic = new AlertTopic(this, 'Alerts', { email: props.alertEmail });
     this.alerts = alertTopic.topic;
@@ -234,6 +273,7 @@ export class ScaleLadder extends Construct {
         maxCapacity: db.awsMaxCapacityAcu,
         backupRetentionDays: db.backupRetentionDays,
         logRetentionDays,
+        credentialRotation: rotation,
       });
       this.environment
         .set('DATABASE_HOST', this.database.cluster.clusterEndpoint.hostname)
@@ -242,7 +282,8 @@ export class ScaleLadder extends Construct {
         .set('DATABASE_NAME', 'postgres')
         .set('DATABASE_USER', 'postgres')
         .set('DATABASE_SSL', 'require')
-        .setSecret('DATABASE_PASSWORD', this.database.secret, 'password');
+        .setSecret('DATABASE_PASSWORD', this.database.secret, 'password')
+        .set('DATABASE_SECRET', this.database.secret.secretArn);
       if (db.readReplicas > 0) {
         this.readers = new ReadReplicaSet(this, 'Readers', { cluster: this.database.cluster, count: db.readReplicas });
       }
@@ -262,6 +303,7 @@ export class ScaleLadder extends Construct {
       }
     }
     const shardDatabases = this.shards?.shards ?? (this.database ? [this.database] : []);
+    if (authentication) this.identity = this.buildIdentity(props);
 
     // The server exists on every rung: retired past 10K, it still holds the 1K data volume.
     this.server = new SingleServer(this, 'Server', {
@@ -365,9 +407,35 @@ export class ScaleLadder extends Construct {
       }
       if (this.edge) fleet.lockAfter(this.appRecord?.record ?? this.edge.distribution);
       if (otherRegions.length > 0) this.regionalCredentials = this.addRegions(props, otherRegions, shardDatabases);
+      shareContractWithRegions(this.regions, {
+        primaryStackName: stack.stackName, primaryRegion: stack.region, account: stack.account, identity: this.identity,
+      });
     }
     alertTopic.notifyEveryAlarm();
     guardStackLimits(this);
+  }
+
+  /**
+   * The user directory, with the app's variables. Built before the server and the fleet, which
+   * take their environment when they are built; the CDN's domain, the default callback without a
+   * zone, is read when the template is written.
+   */
+  private buildIdentity(props: ScaleLadderProps): UserDirectory {
+    const spec = this.tier.spec;
+    let callbackUrls = props.authCallbackUrls;
+    let logoutUrls: string[] | undefined;
+    if (callbackUrls === undefined && props.zone) callbackUrls = [`https://${props.zone.zoneName}${AUTH_CALLBACK_PATH}`];
+    if (callbackUrls === undefined && spec.cdn && spec.fleet) {
+      const cdnUrl = (path: string) => Lazy.string({ produce: () => `https://${this.edge!.distribution.distributionDomainName}${path}` });
+      callbackUrls = [cdnUrl(AUTH_CALLBACK_PATH)];
+      logoutUrls = [cdnUrl('/')];
+    }
+    if (callbackUrls === undefined) {
+      throw new ScaleLadderError(`authCallbackUrls must be given for authentication on rung ${spec.name} without a zone or a CDN (Cognito redirects to https:// URLs only), got none`);
+    }
+    const identity = new UserDirectory(this, 'Identity', { callbackUrls, logoutUrls, domainPrefix: props.authDomainPrefix });
+    this.environment.set('AUTH_ISSUER', identity.issuer).set('AUTH_CLIENT_ID', identity.clientId).set('AUTH_DOMAIN', identity.domainUrl);
+    return identity;
   }
 
   /** The other regions this rung runs in, validated. */
@@ -427,6 +495,19 @@ export class ScaleLadder extends Construct {
       guardStackLimits(this.regions[i]);
     });
     return credentials;
+  }
+}
+
+/**
+ * An ACM certificate is usable by a load balancer only in its own region ("Requesting a public
+ * certificate", ACM User Guide: certificates are regional; CloudFront takes us-east-1 ones, which
+ * the edge stack makes). A certificate whose ARN names another region is refused here.
+ */
+function requireCertificateInRegion(certificate: acm.ICertificate | undefined, region: string): void {
+  if (!certificate || Token.isUnresolved(certificate.certificateArn)) return;
+  const certRegion = certificate.certificateArn.split(':')[3];
+  if (certRegion && certRegion !== region) {
+    throw new ScaleLadderError(`certificate must be in the stack's region ${region} (the load balancer's), got one in ${certRegion}: ${certificate.certificateArn}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -63,7 +63,34 @@ export interface SeparatedDatabaseProps {
    * @default - no replicas
    */
   readonly secretReplicaRegions?: string[];
+  /**
+   * Rotate the credentials every 30 days with Secrets Manager's hosted single-user rotation
+   * function for PostgreSQL, which runs in the isolated subnets next to the cluster. Each rotation
+   * sets a new password on the database, then makes it the secret's current version (same secret,
+   * same ARN). Open connections stay open; the next new connection needs the new password, so the
+   * app reads the secret again when a connection fails authentication (docs/credentials.md). The
+   * first rotation runs 30 days after rotation is switched on, not at deploy. Switching it on adds
+   * resources and updates none that hold data.
+   * @default false
+   */
+  readonly credentialRotation?: boolean;
+  /**
+   * The Secrets Manager interface endpoint (private DNS on) the rotation function reaches
+   * Secrets Manager through from the isolated subnets. A VPC takes one such endpoint per service:
+   * give the first database's `secretsManagerEndpoint` to the others in the same VPC.
+   * @default - one owned by this construct, in the isolated subnets, when `credentialRotation` is on
+   */
+  readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
 }
+
+/** A database's credential rotation and the endpoint it reaches Secrets Manager through. */
+interface Rotation {
+  readonly rotation: secretsmanager.RotationSchedule;
+  readonly endpoint: ec2.IInterfaceVpcEndpoint;
+}
+
+/** Days between two rotations of a database's credentials. */
+const ROTATION_DAYS = 30;
 
 /**
  * Rung 10K: Aurora PostgreSQL (Serverless v2 writer) in isolated subnets, credentials in
@@ -77,6 +104,10 @@ export class SeparatedDatabase extends Construct {
   public readonly secret: secretsmanager.ISecret;
   /** Its network access (allow the app to connect with `connections.allowDefaultPortFrom`). */
   public readonly connections: ec2.Connections;
+  /** The rotation of its credentials, when `credentialRotation` is on. */
+  public readonly rotation?: secretsmanager.RotationSchedule;
+  /** The Secrets Manager endpoint the rotation uses (given or owned), when `credentialRotation` is on. */
+  public readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: SeparatedDatabaseProps) {
     super(scope, id);
@@ -121,11 +152,73 @@ export class SeparatedDatabase extends Construct {
       if (resource instanceof rds.CfnDBInstance || resource instanceof secretsmanager.CfnSecret) resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     this.connections = this.cluster.connections;
-    Validations.of(this).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating the master secret restarts connections; enable it with cluster.addRotationSingleUser() when the app re-reads credentials.' });
+    if (credentialRotation(props.credentialRotation)) {
+      ({ rotation: this.rotation, endpoint: this.secretsManagerEndpoint } = this.rotateCredentials(props.vpc, props.secretsManagerEndpoint));
+    } else {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation is switched off (credentialRotation: false), e.g. while copies of this secret in other regions cannot follow a rotation; docs/credentials.md gives the procedure to rotate by hand.',
+      });
+    }
     Validations.of(this).acknowledge({ id: 'AwsSolutions-RDS11', reason: 'The default PostgreSQL port is kept so the app contract (DATABASE_PORT) stays stable across rungs; the cluster is only reachable from isolated subnets.' });
     if (!props.monitoringRole) acknowledgeManagedPolicy(this, 'service-role/AmazonRDSEnhancedMonitoringRole', 'Enhanced monitoring uses the AWS managed policy built for it.');
     acknowledgeLogRetentionFunction(this);
   }
+
+  /**
+   * Hosted single-user rotation (AWS::SecretsManager::RotationSchedule with HostedRotationLambda,
+   * RotationType PostgreSQLSingleUser; the AWS::SecretsManager-2024-09-16 transform creates the
+   * function). A rotation schedule is a resource of its own: the secret keeps its ARN and its
+   * CloudFormation definition, and each rotation adds a version to it ("How rotation works",
+   * Secrets Manager User Guide). RotateImmediatelyOnUpdate false: the first rotation waits for the
+   * schedule instead of running during the deploy (AWS::SecretsManager::RotationSchedule,
+   * CloudFormation Template Reference).
+   */
+  private rotateCredentials(vpc: ec2.IVpc, given?: ec2.IInterfaceVpcEndpoint): Rotation {
+    // The function runs in the isolated subnets, which have no route out: Secrets Manager is
+    // reached through an interface endpoint whose private DNS name is the service's own
+    // ("Using an AWS Secrets Manager VPC endpoint", Secrets Manager User Guide).
+    const endpoint = given ?? this.secretsManagerEndpointIn(vpc);
+    const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({
+      vpc,
+      vpcSubnets: { subnetGroupName: LadderNetwork.ISOLATED },
+    });
+    const rotation = this.secret.addRotationSchedule('Rotation', {
+      hostedRotation,
+      automaticallyAfter: Duration.days(ROTATION_DAYS),
+      rotateImmediatelyOnUpdate: false,
+    });
+    rotation.node.addDependency(endpoint);
+    this.cluster.connections.allowDefaultPortFrom(hostedRotation, 'credentials rotation');
+    return { rotation, endpoint };
+  }
+
+  /**
+   * An interface endpoint with private DNS answers every Secrets Manager call made in the VPC, so
+   * it admits HTTPS from the whole VPC range (the fleet and the server read their secrets through
+   * it too), written as the VPC's literal range where the VPC is defined in this app.
+   */
+  private secretsManagerEndpointIn(vpc: ec2.IVpc): ec2.InterfaceVpcEndpoint {
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
+      vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: { subnetGroupName: LadderNetwork.ISOLATED },
+      privateDnsEnabled: true,
+      open: false,
+    });
+    const cfnVpc = vpc.node.defaultChild;
+    const literal = cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' && !Token.isUnresolved(cfnVpc.cidrBlock) ? cfnVpc.cidrBlock : undefined;
+    endpoint.connections.allowFrom(ec2.Peer.ipv4(literal ?? vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to Secrets Manager from the VPC');
+    return endpoint;
+  }
+}
+
+/** `credentialRotation`, checked. */
+function credentialRotation(value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new ScaleLadderError(`credentialRotation must be a boolean (true or false), got ${JSON.stringify(value)}`);
+  }
+  return value ?? false;
 }
 
 /** Credentials options for `secretReplicaRegions`; empty (the original behaviour) when none are given. */

@@ -99,7 +99,7 @@ export interface ShardedClusterProps {
 
 /**
  * Rung 10M+: hash shards, each its own Aurora PostgreSQL (Serverless v2) cluster with the
- * protections of {@link SeparatedDatabase}. Shard 0 is the existing database; shards
+ * protections of {@link SeparatedDatabase}, and its credentials rotating when shard 0's do. Shard 0 is the existing database; shards
  * 1..N-1 are created here as `Shard1` … (a higher count only adds). The new shards share
  * one subnet group, one parameter group and one monitoring role.
  *
@@ -189,6 +189,9 @@ export class ShardedCluster extends Construct {
         subnetGroup: this.subnetGroup,
         parameterGroup: this.parameterGroup,
         monitoringRole: this.monitoringRole,
+        // Each shard's credentials rotate like shard 0's, through the one endpoint its VPC has.
+        credentialRotation: props.primary.rotation !== undefined,
+        secretsManagerEndpoint: props.primary.secretsManagerEndpoint,
       });
       this.shards.push(shard);
       this.readers.push(new ReadReplicaSet(shard, 'Readers', { cluster: shard.cluster, count: readReplicas }));

@@ -28,6 +28,11 @@ export interface CacheProps extends GcpBaseProps {
  * Rung 1M: Memorystore for Redis 7.2, Standard tier (automatic failover across two zones),
  * private IP through private services access only, AUTH on (the token in Secret Manager,
  * `CACHE_AUTH_TOKEN`) and in-transit encryption (TLS, port 6378). Cache-aside through the app contract.
+ *
+ * The AUTH string is not rotated: Memorystore generates it and makes a new one only when AUTH is
+ * switched off and on again, and then every client that connects with the old one is refused
+ * (cloud.google.com/memorystore/docs/redis/about-redis-auth). docs/credentials.md says how to do
+ * it in a maintenance window.
  */
 export class Cache extends Construct {
   /** The Memorystore instance. */
@@ -84,7 +89,10 @@ export class Cache extends Construct {
       secret: this.authSecret.id,
       secretData: this.instance.authString,
       deletionPolicy: 'DISABLE',
-      lifecycle: PROTECT,
+      // secret_data is ForceNew (google/services/secretmanager/resource_secret_manager_secret_version.go):
+      // after a manual AUTH string change (docs/credentials.md) the new string goes in a new version
+      // and Terraform, ignoring this one's data, does not try to replace the protected first version.
+      lifecycle: { ...PROTECT, ignoreChanges: ['secret_data'] },
     });
     this.host = this.instance.host;
     this.port = Token.asString(this.instance.port);

@@ -18,6 +18,13 @@ export interface DatabaseCredentialsProps extends GcpBaseProps {
  * Secret Manager secret and shared by the server-local database, the managed database and
  * every shard, so a climb never changes what the app connects with. Everything here is
  * protected: losing it locks the app out of its data.
+ *
+ * Not rotated on a schedule: Secret Manager rotates nothing by itself (a rotation schedule only
+ * sends a Pub/Sub notification: cloud.google.com/secret-manager/docs/secret-rotation), and
+ * PostgreSQL keeps one password per user, so a job that changes this one password on every
+ * instance and the secret cannot do it at once: new connections to an instance fail between the
+ * two. docs/credentials.md gives the procedure (and why the app reads `DATABASE_SECRET` again when
+ * a connection fails authentication).
  */
 export class DatabaseCredentials extends Construct {
   /** The generated password (`random_password`; its `result` is sensitive). */

@@ -16,6 +16,7 @@ export * from './shard-rebalance-job';
 export * from './queue-workers';
 export * from './geo-routed-regions';
 export * from './operations';
+export * from './user-directory';
 export * from './scale-ladder';
 export * from './presets';
 export * from './upgrade-planner';

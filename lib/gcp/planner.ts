@@ -34,6 +34,7 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'google_secret_manager_secret',
   'google_secret_manager_secret_version',
   'random_password',
+  'google_identity_platform_config',
 ]);
 
 /**

@@ -18,16 +18,18 @@ import { ShardedCluster } from './sharded-cluster';
 import { SingleServer } from './single-server';
 import { sizedGcpTier, stampGcpRung } from './sizing';
 import { StatelessFleet } from './stateless-fleet';
+import { UserDirectory } from './user-directory';
 import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
 import { Sizing } from '../core/sizing';
 import { Tier } from '../core/tier';
+import { requireImageReference } from '../core/validation';
 
 /** TTL of the app's A record: short, so a move of the entry point reaches clients quickly. */
 const APP_RECORD_TTL_SECONDS = 60;
 
 /** What every rung of the Google Cloud ladder takes (everything but the tier). */
 export interface ScaleLadderOptions extends GcpBaseProps {
-  /** The app's container image, e.g. `us-docker.pkg.dev/cloudrun/container/hello`. */
+  /** The app's container image, e.g. `gcr.io/google-samples/hello-app:2.0`. */
   readonly image: string;
   /**
    * The port the app listens on.
@@ -81,6 +83,21 @@ export interface ScaleLadderOptions extends GcpBaseProps {
    * @default - the rung's own sizes
    */
   readonly sizing?: Sizing;
+  /**
+   * The app's user directory (`UserDirectory`: the project's Identity Platform configuration),
+   * which the tier data switches on from rung 1M (`operations.authentication`). `false` leaves it
+   * out (e.g. for every ladder but one in a project: Identity Platform has one configuration per
+   * project), `true` builds it on any rung; checked on every rung. Keep it on once a rung built
+   * it: it holds the app's users.
+   * @default - the tier's `operations.authentication` (on from 1M)
+   */
+  readonly authentication?: boolean;
+  /**
+   * Where sign-in redirects back to (1-100 `https://` URLs, or `http://localhost` ones; checked on
+   * every rung): their hosts become Identity Platform's authorized domains, with `domainName`.
+   * @default - `domainName`'s host is authorized when given; else Identity Platform's own list
+   */
+  readonly authCallbackUrls?: string[];
 }
 
 /** Props of `ScaleLadder`. */
@@ -132,6 +149,8 @@ export class ScaleLadder extends Construct {
   public readonly appRecord?: DnsRecordSet;
   /** The shard rebalance job, from 10M. */
   public readonly rebalanceJob?: ShardRebalanceJob;
+  /** The user directory (from 1M by default; see `authentication`). */
+  public readonly userDirectory?: UserDirectory;
 
   constructor(scope: Construct, id: string, props: ScaleLadderProps) {
     super(scope, id);
@@ -153,7 +172,12 @@ export class ScaleLadder extends Construct {
         throw new ScaleLadderError(`dnsZone needs domainName (the record the stack owns in zone '${props.dnsZone}'), got no domainName`);
       }
     }
-    requirePattern('image', props.image, /^[a-z0-9][a-z0-9.\-_/:@]*[a-z0-9]$/i, 'a container image reference such as \'us-docker.pkg.dev/cloudrun/container/hello\'');
+    if (props.authentication !== undefined && typeof props.authentication !== 'boolean') {
+      throw new ScaleLadderError(`authentication must be a boolean (true or false), got ${JSON.stringify(props.authentication)}`);
+    }
+    const callbackDomains = props.authCallbackUrls === undefined ? [] : UserDirectory.callbackDomains(props.authCallbackUrls, 'authCallbackUrls');
+    requireImageReference('image', props.image);
+    if (props.workerImage !== undefined) requireImageReference('workerImage', props.workerImage);
 
     // Regions: the first `activeRegions - 1` further regions serve traffic, the next ones stand by.
     const activeExtra = spec.regions.activeRegions - 1;
@@ -220,6 +244,10 @@ export class ScaleLadder extends Construct {
       });
     }
     if (spec.cdn) this.cdn = new CdnEdge(this, 'CdnEdge', base);
+    if (props.authentication ?? spec.operations.authentication) {
+      const domains = [...new Set([...(props.domainName ? [props.domainName] : []), ...callbackDomains])];
+      this.userDirectory = new UserDirectory(this, 'UserDirectory', { ...base, authorizedDomains: domains.length > 0 ? domains : undefined });
+    }
 
     // The app contract: the same names on every rung (AppContract), secrets from Secret Manager.
     const hostsDatabase = spec.server.hostsDatabase || !this.database;
@@ -237,12 +265,18 @@ export class ScaleLadder extends Construct {
       DATABASE_SSL: hostsDatabase ? 'disable' : 'require',
     };
     const secretEnv: Record<string, string> = { DATABASE_PASSWORD: this.credentials.secret.id };
+    if (this.database) env.DATABASE_SECRET = this.credentials.secret.id;
     if (this.cache) {
       env.CACHE_HOST = this.cache.host;
       env.CACHE_PORT = this.cache.port;
       secretEnv.CACHE_AUTH_TOKEN = this.cache.authSecret.id;
     }
     if (this.cdn) env.STATIC_BUCKET = this.cdn.bucket.name;
+    if (this.userDirectory) {
+      env.AUTH_ISSUER = this.userDirectory.issuer;
+      env.AUTH_CLIENT_ID = this.userDirectory.clientId;
+      env.AUTH_DOMAIN = this.userDirectory.authDomain;
+    }
     if (this.shards) {
       // The bucket assignment is read from Secret Manager's `latest` version when an instance
       // starts (cloud.google.com/run/docs/configuring/secrets: secrets in environment variables

@@ -59,6 +59,7 @@ export const FORCE_NEW_SOURCE: Readonly<Record<string, string>> = {
   google_monitoring_alert_policy: 'google/services/monitoring/resource_monitoring_alert_policy.go',
   google_monitoring_notification_channel: 'google/services/monitoring/resource_monitoring_notification_channel.go',
   google_logging_project_bucket_config: 'google/services/logging/resource_logging_project_bucket_config.go',
+  google_identity_platform_config: 'google/services/identityplatform/resource_identity_platform_config.go',
 };
 
 /**
@@ -145,6 +146,10 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   google_monitoring_alert_policy: ['project'],
   google_monitoring_notification_channel: ['project'],
   google_logging_project_bucket_config: ['project', 'location', 'bucket_id'],
+  // Only project is ForceNew (its CustomizeDiff only defaults the project). The configuration is
+  // the project's and is never deleted: resourceIdentityPlatformConfigDelete only removes it from
+  // the state, so a "replacement" would reuse the same users, but the planner still counts one.
+  google_identity_platform_config: ['project'],
 };
 
 /** A ForceNew that depends on the old and new values (a provider CustomizeDiff). */
@@ -209,6 +214,7 @@ export interface InPlaceUpdate {
 }
 
 const SQL_FILE = `${PROVIDER} google/services/sql/resource_sql_database_instance.go`;
+const IDENTITY_PLATFORM_FILE = `${PROVIDER} google/services/identityplatform/resource_identity_platform_config.go`;
 const SQL_RESTART_DOWNTIME = 'a few minutes (the instance refuses connections while it restarts; Google gives no fixed figure for Cloud SQL Enterprise edition)';
 const SQL_RESTART: InterruptionBehaviour = {
   what: 'restarts',
@@ -256,6 +262,20 @@ export const IN_PLACE: Readonly<Record<string, readonly InPlaceUpdate[]>> = {
   google_secret_manager_secret: [],
   google_secret_manager_secret_version: [],
   random_password: [],
+  // resourceIdentityPlatformConfigUpdate adds each changed top-level field to the update mask and
+  // PATCHes projects/{{project}}/config in place; none of these fields is ForceNew.
+  google_identity_platform_config: [
+    { path: 'authorized_domains', source: IDENTITY_PLATFORM_FILE },
+    { path: 'sign_in', source: IDENTITY_PLATFORM_FILE },
+    { path: 'mfa', source: IDENTITY_PLATFORM_FILE },
+    { path: 'monitoring', source: IDENTITY_PLATFORM_FILE },
+    { path: 'client', source: IDENTITY_PLATFORM_FILE },
+    { path: 'autodelete_anonymous_users', source: IDENTITY_PLATFORM_FILE },
+    { path: 'quota', source: IDENTITY_PLATFORM_FILE },
+    { path: 'sms_region_config', source: IDENTITY_PLATFORM_FILE },
+    { path: 'blocking_functions', source: IDENTITY_PLATFORM_FILE },
+    { path: 'multi_tenant', source: IDENTITY_PLATFORM_FILE },
+  ],
 };
 
 function normalise(path: string): string {
