@@ -66,7 +66,7 @@ export class UserDirectory extends Construct {
   public readonly issuer: string;
   /** `AUTH_CLIENT_ID`: the Identity Platform web API key (a Terraform reference; sensitive in state). */
   public readonly clientId: string;
-  /** `AUTH_DOMAIN`: `<firebase subdomain>.firebaseapp.com`. */
+  /** `AUTH_DOMAIN`: `<project>.firebaseapp.com`. */
   public readonly authDomain: string;
 
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
@@ -99,7 +99,10 @@ export class UserDirectory extends Construct {
     });
     this.issuer = `https://securetoken.google.com/${project}`;
     this.clientId = this.config.client.apiKey;
-    this.authDomain = `${this.config.client.firebaseSubdomain}.firebaseapp.com`;
+    // The web client's auth domain, `<project id>.firebaseapp.com` (the `authDomain` the web SDK is
+    // configured with: cloud.google.com/identity-platform/docs/sign-in-user-email), which the
+    // configuration always authorizes.
+    this.authDomain = `${project}.firebaseapp.com`;
   }
 }
 

@@ -65,7 +65,7 @@ describe('the configuration holds the users: protected, and the same on every ru
         expect(envOf(svc)).toMatchObject({
           AUTH_ISSUER: 'https://securetoken.google.com/my-scale-ladder-project',
           AUTH_CLIENT_ID: `${REF}.client[0].api_key}`,
-          AUTH_DOMAIN: `${REF}.client[0].firebase_subdomain}.firebaseapp.com`,
+          AUTH_DOMAIN: 'my-scale-ladder-project.firebaseapp.com',
         });
       }
     }
