@@ -144,11 +144,11 @@ export function planTerraform(before: Record<string, any>, after: Record<string,
     const [fromStamp, toStamp] = [stampIn(pair.from), stampIn(pair.to)];
     // A stack present on one side only is added or removed whole: there is no rung change to plan.
     const whole = pair.from === undefined || pair.to === undefined;
-    const part = planStack(pair.name, fromConfig, toConfig, whole ? undefined : fromStamp, whole ? undefined : toStamp);
+    const part = planStack(pair.name, fromConfig, toConfig, whole ? undefined : fromStamp, whole ? undefined : toStamp, { wholeStack: whole });
     changes.push(...part.changes.map(c => ({ ...c, id: tag(pair.name, c.id) })));
     migrations.push(...part.migrations.map(m => ({ ...m, title: prefixed ? `${pair.name}: ${m.title}` : m.title })));
     interruptions.push(...part.interruptions.map(i => ({ ...i, id: tag(pair.name, i.id) })));
-    if (!whole) notes.push(...part.notes);
+    notes.push(...part.notes);
     unsafe = unsafe || part.unsafe;
   }
   return {

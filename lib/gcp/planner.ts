@@ -1,16 +1,16 @@
 import { GCP_APP_ID, GCP_STACK_NAME, layerOf } from './demo-app';
 import { COPY_UNIT, copyCommand, DISK_UNMOUNTED_LOG, MIGRATED_MARKER, SERVER_METADATA, SERVER_POSTGRES_IMAGE } from './startup-script';
 import type { GcpRungOptions } from './synth-rung';
-import { forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
+import { databaseVersionChange, DeletionGuard, deletionGuards, forcesReplacement, inPlaceUpdate, InterruptionBehaviour } from './update-behaviour';
 import { parseRungStamp, RUNG_STAMP_KEY, RungStamp, rungStampOf } from '../core/rung-stamp';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
 import {
-  ChangeAction, intermediateRung, Interruption, MigrationStep, requiredMigrations, ResourceChange, shardCountOf, UpgradePlan, verdictOf,
+  ChangeAction, intermediateRung, Interruption, losesData, MigrationStep, requiredMigrations, ResourceChange, shardCountOf, UpgradePlan, verdictOf,
 } from '../core/upgrade-plan';
 
-export { COMMON_FORCE_NEW, FORCE_NEW, FORCE_NEW_SOURCE, forceNewAttributes, forcesReplacement, IN_PLACE, inPlaceUpdate } from './update-behaviour';
+export { COMMON_FORCE_NEW, databaseVersionChange, DELETION_PROTECTION, deletionGuards, FORCE_NEW, FORCE_NEW_SOURCE, forceNewAttributes, forcesReplacement, IN_PLACE, inPlaceUpdate } from './update-behaviour';
 
 /*
  * The Google Cloud upgrade planner: compares two Terraform JSON outputs (two rungs of the demo
@@ -63,6 +63,38 @@ export function isReadReplica(type: string, body: any): boolean {
   return type === 'google_sql_database_instance' && typeof body?.master_instance_name === 'string' && body.master_instance_name !== '';
 }
 
+/*
+ * Where the steps' Terraform commands run. cdktf synthesizes each stack to
+ * `cdktf.out/stacks/<stack name>/cdk.tf.json` (the name its output records in
+ * "//".metadata.stackName), and `cdktf deploy` runs Terraform there; the steps say so with
+ * Terraform's global -chdir option (developer.hashicorp.com/terraform/cli/commands, "Switching
+ * working directory with -chdir"), run from the cdktf project's root, so that no step depends on
+ * the directory an earlier one left the shell in.
+ */
+
+/** The stack name an output records ("//".metadata.stackName, written by cdktf), else `fallback`. */
+export function stackNameOf(config: any, fallback: string): string {
+  const name = config?.['//']?.metadata?.stackName;
+  return typeof name === 'string' && name !== '' ? name : fallback;
+}
+
+/** The directory of a stack's synthesized output, relative to the cdktf project's root. */
+export function stackDirectory(stack: string): string {
+  return `cdktf.out/stacks/${stack}`;
+}
+
+/** `terraform apply` with `args`, run in the stack directory `dir`. */
+function applyIn(dir: string, args = ''): string {
+  return `terraform -chdir=${dir} apply${args ? ` ${args}` : ''}`;
+}
+
+/** Whether a body sets lifecycle.prevent_destroy. */
+function preventsDestroy(body: any): boolean {
+  const v = body?.lifecycle?.prevent_destroy;
+  return v === true || v === 'true';
+}
+
+const FORCED = 'ForceNew: replaces';
 const NOT_CITED = 'no cited in-place update: counted as a replacement';
 
 /**
@@ -73,7 +105,7 @@ const NOT_CITED = 'no cited in-place update: counted as a replacement';
 export function replacementCause(
   type: string, path: string, dataBearing = STATEFUL_TYPES.has(type), values?: { before?: string; after?: string },
 ): string | undefined {
-  if (forcesReplacement(type, path, values)) return 'ForceNew: replaces';
+  if (forcesReplacement(type, path, values)) return FORCED;
   if (dataBearing && !inPlaceUpdate(type, path)) return NOT_CITED;
   return undefined;
 }
@@ -226,6 +258,33 @@ function replaces(p: Paired): boolean {
   return [...p.causes.values()].some(c => c !== undefined);
 }
 
+/** The title of the step that turns deletion protection off (protections). */
+const PROTECTION_STEP = 'Turn off deletion protection on the resources this apply deletes';
+
+/** Words for a delete the guards stop. */
+function guardedDelete(guards: readonly DeletionGuard[]): string {
+  return `${guards.map(g => g.attribute).join(' and ')} ${guards.length > 1 ? 'are' : 'is'} set on it: the provider refuses the delete, so the apply fails at it until an earlier apply turns that off (step '${PROTECTION_STEP}')`;
+}
+
+/**
+ * What replacing a data-bearing resource loses, and whether it happens. Terraform refuses to plan
+ * the destroy of a resource whose configuration sets lifecycle.prevent_destroy, a replacement
+ * included (developer.hashicorp.com/terraform/language/meta-arguments/lifecycle, prevent_destroy);
+ * a ForceNew attribute replaces; an attribute without a cited in-place update may.
+ */
+function replacementLoss(p: Paired, from: any): string {
+  const what = lostBy(p.type, p.before.body, from, `${p.before.type}.${p.before.name}`);
+  if (preventsDestroy(p.after.body)) {
+    return `${what}: Terraform refuses to plan a replacement of it (lifecycle.prevent_destroy is set), so the plan fails and nothing is applied; lifting prevent_destroy to let the replacement through would lose it`;
+  }
+  const causes = [...p.causes.entries()];
+  const how = causes.some(([, c]) => c === FORCED)
+    ? 'a new, empty one replaces it'
+    : `it may be replaced: no in-place update is cited for ${causes.filter(([, c]) => c !== undefined).map(([k]) => k).join(', ')}, so the planner counts a replacement, which would lose it`;
+  const guards = deletionGuards(p.type, p.before.body);
+  return guards.length > 0 ? `${what}: ${how}; ${guardedDelete(guards)}` : `${what}: ${how}`;
+}
+
 /**
  * Compares two Terraform JSON configurations address by address. A REPLACE names, next to each
  * attribute that causes it, why (`ForceNew: replaces`, or `no cited in-place update: counted as
@@ -291,7 +350,7 @@ export function diffConfigs(from: any, to: any, options: DiffOptions = {}): Reso
       return why.length ? `${path} (${why.join('; ')})` : path;
     });
     const stateful = p.dataBearing && !(action === 'REPLACE' && isReadReplica(p.type, p.before.body));
-    const lost = stateful && action === 'REPLACE' ? `${lostBy(p.type, p.before.body, from, p.before.type + '.' + p.before.name)}: a new, empty one replaces it` : undefined;
+    const lost = stateful && action === 'REPLACE' ? replacementLoss(p, from) : undefined;
     const layer = layerIn(p.after.body, options.toComposer);
     changes.push({ id: p.id, type: p.type, layer, action, stateful, properties, ...(lost ? { lost } : {}) });
   }
@@ -312,6 +371,8 @@ export function diffConfigs(from: any, to: any, options: DiffOptions = {}): Reso
       const name = displayName(from, b.body, '');
       const twin = added.find(c => c.type === b.type && name !== '' && displayName(to, after.get(c.id)!.body, '') === name);
       if (twin) lost += `. ${twin.id} is added with the same name: if it is this resource at a new address (a renamed construct), a moved block (from = ${id}, to = ${twin.id}) keeps it`;
+      const guards = deletionGuards(b.type, b.body);
+      if (guards.length > 0) lost += `. ${guardedDelete(guards)}; once that is off, the delete loses it`;
     }
     changes.push({
       id, type: b.type, layer: layerIn(b.body, options.fromComposer), action: 'REMOVE', stateful, retained, ...(expires ? { retainedDataExpires: true } : {}), ...(lost ? { lost } : {}),
@@ -344,14 +405,31 @@ function shown(value: string | undefined): string {
   }
 }
 
+/** A JSON value as flattened, parsed (undefined when absent; the text itself when it is not JSON). */
+function jsonValue(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The title of the step for Cloud SQL major version upgrades (databaseVersions). */
+const MAJOR_UPGRADE_STEP = 'Upgrade the Cloud SQL major version one instance at a time';
+
 /**
  * The in-place updates of `changes` that interrupt a data-bearing resource, one entry per
  * resource (the provider applies a resource's changed settings in one call, so a Cloud SQL
- * instance whose tier and availability both change restarts once).
+ * instance whose tier and availability both change restarts once). `dir` is the stack directory
+ * the targeted applies they name run in (default: the one the after output records).
  */
-export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readonly ResourceChange[]): Interruption[] {
+export function gcpInterruptions(
+  fromConfig: any, toConfig: any, changes: readonly ResourceChange[], dir = stackDirectory(stackNameOf(toConfig, GCP_STACK_NAME)),
+): Interruption[] {
   const out: Interruption[] = [];
   const sqlRestarts: string[] = [];
+  const majorUpgrades = new Set<string>();
   for (const change of changes) {
     if (change.action !== 'UPDATE' || !change.stateful) continue;
     const [type, name] = [change.type, change.id.slice(change.type.length + 1)];
@@ -363,14 +441,20 @@ export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readon
     const fa = flatten(after);
     const hits: Array<{ path: string; behaviour: InterruptionBehaviour }> = [];
     for (const path of changedAttributes(before, after)) {
-      const behaviour = inPlaceUpdate(type, path)?.interruption;
+      const entry = inPlaceUpdate(type, path);
+      const behaviour = entry?.interruptionFor
+        ? entry.interruptionFor(jsonValue(valueAt(fb, path)), jsonValue(valueAt(fa, path)))
+        : entry?.interruption;
       if (behaviour) hits.push({ path, behaviour });
     }
     if (hits.length === 0) continue;
     const detail = hits.map(h => `${h.path} ${shown(fb[h.path])} → ${shown(fa[h.path])}`).join(', ');
     const whats = [...new Set(hits.map(h => h.behaviour.what))].join(' and ');
     const once = hits.length > 1 ? ' once (the provider sends the changed settings in one call)' : '';
-    if (type === 'google_sql_database_instance') sqlRestarts.push(change.id);
+    if (type === 'google_sql_database_instance') {
+      if (hits.some(h => h.path === 'database_version' && databaseVersionChange(jsonValue(fb[h.path]), jsonValue(fa[h.path])) === 'major-upgrade')) majorUpgrades.add(change.id);
+      else sqlRestarts.push(change.id);
+    }
     out.push({
       id: change.id,
       what: `${KIND[type] ?? type} '${resolved(toConfig, String(after.name ?? name))}' ${whats}${once} to apply ${detail}`,
@@ -378,12 +462,15 @@ export function gcpInterruptions(fromConfig: any, toConfig: any, changes: readon
       source: [...new Set(hits.map(h => h.behaviour.source))].join('; '),
     });
   }
-  if (sqlRestarts.length === 0) return out;
+  const withNotes = out.map(i => (majorUpgrades.has(i.id)
+    ? { ...i, what: `${i.what}; one instance at a time, on its own targeted apply (${applyIn(dir, `-target=${i.id}`)}), as the step '${MAJOR_UPGRADE_STEP}' says` }
+    : i));
+  if (sqlRestarts.length === 0) return withNotes;
   const order = sqlRestartOrder(toConfig, sqlRestarts);
   const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : -1);
-  return out
+  return withNotes
     .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id))
-    .map(i => (order.includes(i.id) ? { ...i, what: `${i.what}${sqlRestartNote(toConfig, i.id, order)}` } : i));
+    .map(i => (order.includes(i.id) ? { ...i, what: `${i.what}${sqlRestartNote(toConfig, i.id, order, dir)}` } : i));
 }
 
 /*
@@ -424,7 +511,7 @@ export function sqlRestartOrder(config: any, ids: readonly string[]): string[] {
   });
 }
 
-function sqlRestartNote(config: any, id: string, order: readonly string[]): string {
+function sqlRestartNote(config: any, id: string, order: readonly string[], dir: string): string {
   const body = config.resource.google_sql_database_instance[id.split('.')[1]];
   const primary = primaryOf(body);
   const k = order.indexOf(id) + 1;
@@ -435,8 +522,8 @@ function sqlRestartNote(config: any, id: string, order: readonly string[]): stri
     ? `while it restarts, reads sent to this replica fail (its primary keeps serving reads and writes of ${keys})`
     : `while it restarts, every read and write of ${keys} fails${sharded ? ' (other shards keep serving)' : ''}`;
   const alone = order.length > 1
-    ? `; restart ${k} of ${order.length}, on its own at a quiet time: terraform apply -target=${id}${primary ? ' (after its primary\'s)' : ''}, before the full apply (a plain apply restarts them in parallel, up to 10 at a time by default)`
-    : `; terraform apply -target=${id} first, at a quiet time, to choose when`;
+    ? `; restart ${k} of ${order.length}, on its own at a quiet time: ${applyIn(dir, `-target=${id}`)}${primary ? ' (after its primary\'s)' : ''}, before the full apply (a plain apply restarts them in parallel, up to 10 at a time by default)`
+    : `; ${applyIn(dir, `-target=${id}`)} first, at a quiet time, to choose when`;
   return `${alone}; ${down}`;
 }
 
@@ -451,7 +538,12 @@ interface Found {
  * what is missing instead of printing a default.
  */
 class Side {
-  constructor(readonly config: any, readonly stamp: RungStamp, readonly which: 'before' | 'after') {}
+  /** The stack directory the side's Terraform commands run in. */
+  readonly dir: string;
+
+  constructor(readonly config: any, readonly stamp: RungStamp, readonly which: 'before' | 'after', stack = stackNameOf(config, GCP_STACK_NAME)) {
+    this.dir = stackDirectory(stack);
+  }
 
   /** The resources of `type` under the composer whose construct path ends with `suffix`, by address. */
   all(type: string, suffix: string): Found[] {
@@ -520,7 +612,7 @@ function copySteps(from: Side, to: Side): MigrationStep {
   const ssh = (command: string) => `gcloud compute ssh ${vmName} ${where} --tunnel-through-iap --command '${command}'`;
   const start = ssh(copyCommand());
   const steps = [
-    `1. terraform apply the ${via} rung: Cloud SQL instance '${direct ? sql : `of the ${via} rung`}' comes up on a private IP. On the server only the metadata values ${SERVER_METADATA.database} and ${SERVER_METADATA.environment} change, in place and without a restart; the startup script is the same text as before. The server keeps serving from its own PostgreSQL, also across any reboot, until you start the copy.`,
+    `1. Synthesize the ${via} rung (cdktf synth) and apply it: ${applyIn(to.dir)}. Cloud SQL instance '${direct ? sql : `of the ${via} rung`}' comes up on a private IP. On the server only the metadata values ${SERVER_METADATA.database} and ${SERVER_METADATA.environment} change, in place and without a restart; the startup script is the same text as before. The server keeps serving from its own PostgreSQL, also across any reboot, until you start the copy.`,
     direct
       ? `2. At a quiet time, start the copy on the running server (no reboot): ${start}. The app is down from this moment until the copy ends (Caddy answers 502); the server's PostgreSQL keeps running and nothing writes to it. The copy runs the shipped copy script in ${SERVER_POSTGRES_IMAGE} against the server's PostgreSQL: pg_dump, pg_restore into Cloud SQL over TLS in one transaction, then the exact row count (count(*)) and a checksum of every table, and every sequence, on both sides. Only a verified copy runs ON_VERIFIED, which writes ${MIGRATED_MARKER} on disk '${disk}'; then PostgreSQL stops, the disk is unmounted and the app starts against Cloud SQL. On failure the app restarts unchanged on the server's database, no marker is written, and the log says 'copy FAILED' (copy-database exit 3 means Cloud SQL already holds tables); fix and run the same command again.`
       : `2. ${to.stamp.tier} retires the server, so the copy cannot run on it: swap to ${via} first (steps above: apply, then start the copy with ${start}), verify, then swap to ${to.stamp.tier}. Nothing is lost if you do not: disk '${disk}' stays with prevent_destroy, and attaching it to a temporary VM and running the same copy script copies it later.`,
@@ -539,7 +631,7 @@ function copySteps(from: Side, to: Side): MigrationStep {
  * once the domain resolves to the load balancer (cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs).
  */
 function retirementSteps(from: Side, to: Side): MigrationStep {
-  const restarts = gcpInterruptions(from.config, to.config, diffConfigs(from.config, to.config))
+  const restarts = gcpInterruptions(from.config, to.config, diffConfigs(from.config, to.config), to.dir)
     .filter(i => i.id.startsWith('google_sql_database_instance.'));
   const vmName = from.value('google_compute_instance', VM, 'name');
   const project = from.value('google_compute_instance', VM, 'project');
@@ -564,13 +656,13 @@ function retirementSteps(from: Side, to: Side): MigrationStep {
   const certName = cert ? resolved(to.config, String(cert.body.name)) : undefined;
   const steps = [
     `1. Check the server is ready to retire (after the verified copy): gcloud compute instances get-serial-port-output ${vmName} ${where} | grep '${DISK_UNMOUNTED_LOG}' must show the line, and gcloud compute ssh ${vmName} ${where} --tunnel-through-iap --command 'sudo docker ps --format "{{.Names}}" | grep -qE "^(postgres|pg-old)$" && echo "PostgreSQL RUNNING" || echo "PostgreSQL stopped"; mountpoint -q /mnt/disks/pgdata && echo "disk MOUNTED" || echo "disk unmounted"' must print "PostgreSQL stopped" and "disk unmounted". Then detach the data disk cleanly: gcloud compute instances detach-disk ${vmName} --disk ${disk} ${where}. Do not go on while PostgreSQL runs or the disk is mounted.`,
-    ...restarts.map((r, i) => `${i === 0 ? '   Before step 2, at a quiet time' : '   Then'}: terraform apply -target=${r.id}. ${r.what.split(';')[0]}; the server still serves from it, so for ${r.downtime.split(' (')[0]} every request that needs the database fails. Doing it now chooses that moment: the targeted apply of step 2 includes the database (the fleet's environment refers to it) and would restart it there.`),
-    `2. Bring up the new entry point while the server still serves: terraform apply ${targets} (Terraform also applies everything those depend on: the Cloud Run fleet, the load balancer, the database settings${restarts.length ? ', which no longer restart anything' : ''}).`,
+    ...restarts.map((r, i) => `${i === 0 ? '   Before step 2, at a quiet time' : '   Then'}: ${applyIn(to.dir, `-target=${r.id}`)}. ${r.what.split(';')[0]}; the server still serves from it, so for ${r.downtime.split(' (')[0]} every request that needs the database fails. Doing it now chooses that moment: the targeted apply of step 2 includes the database (the fleet's environment refers to it) and would restart it there.`),
+    `2. Bring up the new entry point while the server still serves: ${applyIn(to.dir, targets)} (Terraform also applies everything those depend on: the Cloud Run fleet, the load balancer, the database settings${restarts.length ? ', which no longer restart anything' : ''}).`,
     `3. Check the load balancer answers: curl -fsS "http://$(${lbLookup})${healthPath}" (a new load balancer can take a few minutes to answer).`,
     dns,
     certName ? `   The managed certificate '${certName}' provisions only once the name resolves to the load balancer (up to about an hour); HTTPS on the load balancer fails until gcloud compute ssl-certificates describe ${certName} --global --project ${project} --format='value(managed.status)' says ACTIVE, so wait for it before the next step.` : '',
-    `5. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'} so that clients resolve the load balancer, then terraform apply the whole rung: it removes the VM ${vmName}, its firewall rules and service account; disk '${disk}', its snapshot schedule and the static address '${serverIpName}' stay (prevent_destroy).`,
-    `6. '${serverIpName}' stays reserved and declared on every rung, so no climb frees an address a DNS cache may still hold. It may be released once the name has pointed at '${lbName}' for longer than the old TTL and nothing is served on it: terraform state rm ${serverIp?.address ?? to.missing('google_compute_address', 'SingleServer/Address')}, then gcloud compute addresses delete ${serverIpName} --region ${region} --project ${project} (a later apply reserves a new, unused address under that name).`,
+    `5. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'} so that clients resolve the load balancer, then apply the whole rung: ${applyIn(to.dir)}. It removes the VM ${vmName}, its firewall rules and service account; disk '${disk}', its snapshot schedule and the static address '${serverIpName}' stay (prevent_destroy).`,
+    `6. '${serverIpName}' stays reserved and declared on every rung, so no climb frees an address a DNS cache may still hold. It may be released once the name has pointed at '${lbName}' for longer than the old TTL and nothing is served on it: terraform -chdir=${to.dir} state rm ${serverIp?.address ?? to.missing('google_compute_address', 'SingleServer/Address')}, then gcloud compute addresses delete ${serverIpName} --region ${region} --project ${project} (a later apply reserves a new, unused address under that name).`,
   ].filter(l => l !== '');
   return { title: 'Retire the single server and move its traffic to the load balancer', instructions: steps.join('\n') };
 }
@@ -593,16 +685,16 @@ function serverReturnSteps(from: Side, to: Side): MigrationStep {
   const lbName = from.value('google_compute_global_address', 'StatelessFleet/Address', 'name');
   const record = to.one('google_dns_record_set', '/AppRecord');
   const lookup = `gcloud compute addresses describe ${serverIpName} --region ${region} --project ${project} --format='value(address)'`;
-  const restarts = gcpInterruptions(from.config, to.config, diffConfigs(from.config, to.config))
+  const restarts = gcpInterruptions(from.config, to.config, diffConfigs(from.config, to.config), to.dir)
     .filter(i => i.id.startsWith('google_sql_database_instance.'));
   const steps = [
-    ...restarts.map((r, i) => `${i === 0 ? '   Before step 1, at a quiet time' : '   Then'}: terraform apply -target=${r.id}. ${r.what.split(';')[0]}; the fleet still serves from it, so for ${r.downtime.split(' (')[0]} every request that needs the database fails. Doing it now chooses that moment: the targeted apply of step 1 includes the database (the server's environment refers to it) and would restart it there.`),
-    `1. Bring the server up while the load balancer still serves: terraform apply -target=${vm?.address ?? to.missing('google_compute_instance', VM)} (Terraform also applies what it depends on: its firewall rules, service account and the retained disk '${to.value('google_compute_disk', DISK, 'name')}', which it attaches).`,
+    ...restarts.map((r, i) => `${i === 0 ? '   Before step 1, at a quiet time' : '   Then'}: ${applyIn(to.dir, `-target=${r.id}`)}. ${r.what.split(';')[0]}; the fleet still serves from it, so for ${r.downtime.split(' (')[0]} every request that needs the database fails. Doing it now chooses that moment: the targeted apply of step 1 includes the database (the server's environment refers to it) and would restart it there.`),
+    `1. Bring the server up while the load balancer still serves: ${applyIn(to.dir, `-target=${vm?.address ?? to.missing('google_compute_instance', VM)}`)} (Terraform also applies what it depends on: its firewall rules, service account and the retained disk '${to.value('google_compute_disk', DISK, 'name')}', which it attaches).`,
     `2. Check it started: gcloud compute instances get-serial-port-output ${vmName} ${where} | grep 'scale-ladder: started' must show the line.`,
     record
-      ? `3. DNS: terraform apply -target=${record.address} moves ${record.body.name} (zone '${record.body.managed_zone}') in place from the load balancer's address '${lbName}' to the server's '${serverIpName}'.`
+      ? `3. DNS: ${applyIn(to.dir, `-target=${record.address}`)} moves ${record.body.name} (zone '${record.body.managed_zone}') in place from the load balancer's address '${lbName}' to the server's '${serverIpName}'.`
       : `3. DNS: point your domain's A record at the server's static address '${serverIpName}' (${lookup}), replacing the load balancer's '${lbName}'.`,
-    `4. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'}, then terraform apply the whole rung: it removes the Cloud Run fleet and the load balancer, and releases its address '${lbName}' (clients still resolving it fail from then on).`,
+    `4. Wait longer than the old record's TTL${record ? ` (${record.body.ttl} s)` : ' (your DNS provider\'s)'}, then apply the whole rung: ${applyIn(to.dir)}. It removes the Cloud Run fleet and the load balancer, and releases its address '${lbName}' (clients still resolving it fail from then on).`,
   ];
   return { title: 'Bring the single server back and move traffic to it from the load balancer', instructions: steps.join('\n') };
 }
@@ -673,7 +765,7 @@ function rebalanceSteps(from: Side, to: Side): MigrationStep {
     .map(s => `gcloud run services describe ${s.name} --region ${s.location} --project ${project} --format='value(status.latestReadyRevisionName,status.traffic[0].revisionName,status.traffic[0].percent)'`)
     .join('; ');
   const lines = [
-    `The swap itself moves no key: terraform apply adds shards ${fromShards}-${toShards - 1} empty, and the bucket assignment (secret '${secretId}', whose data Terraform ignores) keeps every bucket where it is. Then move the buckets in ${batches.length} verified batch(es), one per new shard. Each batch fences its buckets on the source shard, copies their rows, verifies row counts and checksums, and only then prints the new assignment; the plan has computed that assignment already, and you publish it only when the job's log line equals it.`,
+    `The swap itself moves no key: the apply (${applyIn(to.dir)}) adds shards ${fromShards}-${toShards - 1} empty, and the bucket assignment (secret '${secretId}', whose data Terraform ignores) keeps every bucket where it is. Then move the buckets in ${batches.length} verified batch(es), one per new shard. Each batch fences its buckets on the source shard, copies their rows, verifies row counts and checksums, and only then prints the new assignment; the plan has computed that assignment already, and you publish it only when the job's log line equals it.`,
     `What the app sees during a batch: from the fence until every instance in every region (${regions.join(', ')}) runs the new assignment, writes to the moving buckets are refused (reads go on). An instance not yet rolled keeps the old assignment and reads the moved buckets from their old shard, a frozen copy (the fence stopped its writes), until it is replaced; keys in other buckets are unaffected.`,
     `1. Check the starting assignment: [ "$(gcloud secrets versions access latest --secret ${secretId} --project ${project})" = '${startJson}' ] && echo OK must print OK (${start}); the job refuses MOVES that do not match the assignment in force. Run one rebalance at a time. Define two shell helpers in the shell you run the batches from:`,
     `   ${runJob}`,
@@ -696,10 +788,17 @@ function rebalanceSteps(from: Side, to: Side): MigrationStep {
   return { title: `Rebalance key buckets onto the new shards (${fromShards} → ${toShards} shards)`, instructions: lines.join('\n') };
 }
 
-/** The steps for the data moves and cut-overs a swap needs, in the order they are run (a Tier uses the demo's composer path, or the one its output records). */
-export function gcpMigrationSteps(from: Tier | RungStamp, to: Tier | RungStamp, fromConfig: any, toConfig: any): MigrationStep[] {
-  const before = new Side(fromConfig, stampOf(from, fromConfig), 'before');
-  const after = new Side(toConfig, stampOf(to, toConfig), 'after');
+/**
+ * The steps for the data moves and cut-overs a swap needs, in the order they are run (a Tier uses
+ * the demo's composer path, or the one its output records). `stack` names the stack whose
+ * directory the Terraform commands run in (default: the name the output records).
+ */
+export function gcpMigrationSteps(
+  from: Tier | RungStamp, to: Tier | RungStamp, fromConfig: any, toConfig: any,
+  stack = stackNameOf(toConfig, stackNameOf(fromConfig, GCP_STACK_NAME)),
+): MigrationStep[] {
+  const before = new Side(fromConfig, stampOf(from, fromConfig), 'before', stack);
+  const after = new Side(toConfig, stampOf(to, toConfig), 'after', stack);
   const steps = requiredMigrations(before.stamp, after.stamp).map(kind => {
     switch (kind) {
       case 'SERVER_DATABASE_TO_MANAGED': return copySteps(before, after);
@@ -739,6 +838,134 @@ function shrinkingCaches(stack: string, fromConfig: any, toConfig: any, changes:
   return out;
 }
 
+/** The body of a change's resource on the before side (through a moved block) and on the after side. */
+function bodiesOf(fromConfig: any, toConfig: any, change: ResourceChange): { before?: any; after?: any } {
+  const name = change.id.slice(change.type.length + 1);
+  const prior = (movedBlocks(toConfig).get(change.id) ?? change.id).slice(change.type.length + 1);
+  return { before: fromConfig.resource?.[change.type]?.[change.action === 'REMOVE' ? name : prior], after: toConfig.resource?.[change.type]?.[name] };
+}
+
+/** A resource in words: its kind, name and construct path. */
+function described(config: any, type: string, body: any, address: string): string {
+  const path = body?.['//']?.metadata?.path;
+  return `${address} (${KIND[type] ?? type} '${displayName(config, body, address)}'${typeof path === 'string' ? `, construct ${path}` : ''})`;
+}
+
+/*
+ * What stops the apply before it loses anything. The provider refuses to delete a resource whose
+ * deletion_protection is true in the state (DELETION_PROTECTION in update-behaviour.ts; for Cloud
+ * SQL "Error, failed to delete instance because deletion_protection is set to true",
+ * terraform-provider-google v6.50.0 google/services/sql/resource_sql_database_instance.go:2331),
+ * and Cloud SQL refuses while settings.deletion_protection_enabled is true: a REMOVE, or the
+ * destroy half of a REPLACE, of such a resource fails, and the protection must be turned off by an
+ * apply of the deployed configuration first (the provider's documentation: set
+ * `deletion_protection=false` "and run `terraform apply` to write the field to state",
+ * website/docs/r/sql_database_instance.html.markdown:31-33). Terraform itself refuses to plan the
+ * destroy of a resource whose configuration sets lifecycle.prevent_destroy, a replacement
+ * included (developer.hashicorp.com/terraform/language/meta-arguments/lifecycle, prevent_destroy);
+ * a removed block takes prevent_destroy with it, so a REMOVE is not stopped by it.
+ */
+function protections(
+  stack: string, dir: string, fromConfig: any, toConfig: any, changes: readonly ResourceChange[], labels: { from: string; to: string },
+): { step?: MigrationStep; notes: string[] } {
+  const guarded: Array<{ change: ResourceChange; text: string; guards: DeletionGuard[] }> = [];
+  const prevented: Array<{ change: ResourceChange; text: string }> = [];
+  for (const change of changes) {
+    if (change.action !== 'REPLACE' && !(change.action === 'REMOVE' && !change.retained)) continue;
+    const { before, after } = bodiesOf(fromConfig, toConfig, change);
+    if (change.action === 'REPLACE' && preventsDestroy(after)) prevented.push({ change, text: described(toConfig, change.type, after, change.id) });
+    const guards = before === undefined ? [] : deletionGuards(change.type, before);
+    if (guards.length > 0) guarded.push({ change, text: described(fromConfig, change.type, before, change.id), guards });
+  }
+  const notes: string[] = [];
+  if (prevented.length > 0) {
+    notes.push(`stack '${stack}': terraform plan fails: it would replace ${prevented.map(p => p.text).join(', ')}, whose configuration sets lifecycle.prevent_destroy, and Terraform refuses to plan the destroy of such a resource (developer.hashicorp.com/terraform/language/meta-arguments/lifecycle); nothing is applied while it is set.`);
+  }
+  if (guarded.length > 0) {
+    notes.push(`stack '${stack}': the apply fails at ${guarded.map(g => g.change.id).join(', ')}: ${guarded.length > 1 ? 'they are' : 'it is'} deleted${guarded.some(g => g.change.action === 'REPLACE') ? ' (or replaced)' : ''} while ${guarded.length > 1 ? 'their' : 'its'} deletion protection is on, and the provider refuses the delete; the step '${PROTECTION_STEP}' turns it off first.`);
+  }
+  // prevent_destroy is lifted only where the replacement loses nothing; a data-losing one stays UNSAFE.
+  const liftable = prevented.filter(p => !losesData(p.change));
+  if (guarded.length === 0 && liftable.length === 0) return { notes };
+  const lines: string[] = [];
+  let n = 0;
+  if (guarded.length > 0) {
+    lines.push(
+      `This apply deletes ${guarded.length} resource(s) whose deletion protection is on. The provider refuses to delete such a resource (Cloud SQL: "failed to delete instance because deletion_protection is set to true", terraform-provider-google v6.50.0 google/services/sql/resource_sql_database_instance.go:2331), so the apply would fail at each of them:`,
+      ...guarded.map(g => `   - ${g.text}: ${g.guards.map(x => x.attribute).join(' and ')}. ${losesData(g.change) ? 'Deleting it loses data (its change says what): this plan is UNSAFE; turn the protection off only once what it holds is kept elsewhere.' : isReadReplica(g.change.type, bodiesOf(fromConfig, toConfig, g.change).before) ? 'A read replica: its primary keeps the data, and nothing is lost.' : 'It holds no data the plan knows of.'}`),
+      `   (Where each is read: ${[...new Set(guarded.flatMap(g => g.guards.map(x => `${x.attribute} of ${g.change.type}: ${x.source}`)))].join('; ')}.)`,
+      `${++n}. In the app as deployed now (${labels.from}), turn the protection off on each of them with cdktf's escape hatch on the resource's construct: ${[...new Set(guarded.flatMap(g => g.guards.map(x => `addOverride('${x.attribute}', false)`)))].join(' and ')} (where listed above); TerraformStack's addOverride('resource.<type>.<name>.<attribute>', false) does the same by address, e.g. addOverride('resource.${guarded[0].change.type}.${guarded[0].change.id.slice(guarded[0].change.type.length + 1)}.${guarded[0].guards[0].attribute}', false).`,
+      `${++n}. Synthesize it (cdktf synth) and apply it from the cdktf project's root: ${applyIn(dir)} (run terraform -chdir=${dir} init first if Terraform asks for it). Its plan must show only in-place updates of these resources, nothing to add or destroy: deletion_protection is Terraform's own flag${guarded.some(g => g.guards.some(x => x.attribute !== 'deletion_protection')) ? ', and settings.deletion_protection_enabled a Cloud SQL setting the provider updates in place' : ''}. Stop if it shows anything else.`,
+    );
+  }
+  if (liftable.length > 0) {
+    lines.push(`${++n}. This apply replaces ${liftable.map(p => p.text).join(', ')}, which hold no data of their own, but whose configuration sets lifecycle.prevent_destroy: Terraform refuses to plan the replacement. In the app of ${labels.to}, add addOverride('lifecycle.prevent_destroy', false) on each of them for this apply, and remove it after.`);
+  }
+  lines.push(`${++n}. Then synthesize ${labels.to} and apply it as this plan describes (with its other steps): ${applyIn(dir)}.`);
+  const title = guarded.length > 0 ? PROTECTION_STEP : 'Lift prevent_destroy on the resources this apply replaces';
+  return { step: { title, instructions: lines.join('\n') }, notes };
+}
+
+/*
+ * database_version changes of Cloud SQL instances (databaseVersionChange in update-behaviour.ts):
+ * a major upgrade is in place but leaves the instance unavailable for the whole upgrade
+ * (cloud.google.com/sql/docs/postgres/upgrade-major-db-version-inplace), so it gets a step that
+ * takes a backup and upgrades one instance at a time, its read replicas with it (a replica cannot
+ * follow a primary on a newer major version; the page's read-replica
+ * instructions give the order, and v6.50.0 has no option to include the replicas in the primary's
+ * upgrade: it sends only databaseVersion, resource_sql_database_instance.go:2025-2032). A
+ * downgrade, another engine or a version the planner cannot read has no in-place path: UNSAFE.
+ */
+function databaseVersions(
+  stack: string, dir: string, fromConfig: any, toConfig: any, changes: readonly ResourceChange[],
+): { step?: MigrationStep; notes: string[]; unsafe: boolean } {
+  const upgrades: Array<{ id: string; body: any; from: unknown; to: unknown }> = [];
+  const notes: string[] = [];
+  for (const change of changes) {
+    if (change.type !== 'google_sql_database_instance' || change.action !== 'UPDATE' || !(change.properties ?? []).includes('database_version')) continue;
+    const { before, after } = bodiesOf(fromConfig, toConfig, change);
+    const [from, to] = [before?.database_version, after?.database_version];
+    const kind = databaseVersionChange(from, to);
+    const name = displayName(toConfig, after, change.id);
+    if (kind === 'major-upgrade') upgrades.push({ id: change.id, body: after, from, to });
+    if (kind === 'downgrade' || kind === 'unsupported') {
+      notes.push(`stack '${stack}': Cloud SQL instance '${name}' changes database_version ${String(from)} → ${String(to)}: ${kind === 'downgrade' ? 'a downgrade, which Cloud SQL does not support' : 'not an upgrade the planner can read (another engine or edition, or an unknown version)'}. The provider sends it as an in-place patch (terraform-provider-google v6.50.0 google/services/sql/resource_sql_database_instance.go:2025-2032) and the apply fails at it; going back takes a new instance restored from an export, which no step does. UNSAFE.`);
+    }
+  }
+  const unsafe = notes.length > 0;
+  if (upgrades.length === 0) return { notes, unsafe };
+  const order = sqlRestartOrder(toConfig, upgrades.map(u => u.id));
+  const byId = new Map(upgrades.map(u => [u.id, u]));
+  const project = (body: any) => String(body?.project ?? [toConfig?.provider?.google].flat()[0]?.project ?? '(no project in the after output)');
+  const nameOf = (id: string) => displayName(toConfig, byId.get(id)!.body, id);
+  const primaries = order.filter(id => !primaryOf(byId.get(id)!.body) || !byId.has(primaryOf(byId.get(id)!.body)!));
+  const versions = [...new Set(upgrades.map(u => `${String(u.from)} → ${String(u.to)}`))].join(', ');
+  const engine = String(upgrades[0].to);
+  const docs = `cloud.google.com/sql/docs/${engine.startsWith('MYSQL') ? 'mysql' : engine.startsWith('SQLSERVER') ? 'sqlserver' : 'postgres'}/upgrade-major-db-version-inplace`;
+  const first = primaries[0];
+  const [firstName, firstProject, target] = [nameOf(first), project(byId.get(first)!.body), String(byId.get(first)!.to)];
+  const lines = [
+    `The provider patches database_version in place (terraform-provider-google v6.50.0 google/services/sql/resource_sql_database_instance.go:2025-2032), and Cloud SQL upgrades a major version in place, the instance unavailable until the upgrade ends (${docs}, "Upgrade the database major version in-place": plan it for a period of low activity). One plain apply would upgrade all ${upgrades.length} instance(s) at once (up to 10 in parallel), every shard down together; upgrade them one primary and its replicas at a time instead, each group after the previous one is verified:`,
+    `1. Before anything, test the upgrade on a clone, as the page advises: gcloud sql instances clone ${firstName} ${firstName}-upgrade-test --project ${firstProject}, then gcloud sql instances patch ${firstName}-upgrade-test --database-version=${target} --project ${firstProject}; check the app against the clone, then delete it (gcloud sql instances delete ${firstName}-upgrade-test --project ${firstProject}).`,
+  ];
+  primaries.forEach((primary, i) => {
+    const replicas = order.filter(id => primaryOf(byId.get(id)!.body) === primary);
+    const p = project(byId.get(primary)!.body);
+    const all = [primary, ...replicas];
+    const to = String(byId.get(primary)!.to);
+    lines.push(
+      `${i + 2}. '${nameOf(primary)}'${replicas.length ? ` and its read replicas ${replicas.map(r => `'${nameOf(r)}'`).join(', ')}` : ''}:`,
+      `   a. Check ${to} is offered: gcloud sql instances describe ${nameOf(primary)} --project ${p} --format='value(upgradableDatabaseVersions)' must list it.`,
+      `   b. Take a backup and wait for it to finish: gcloud sql backups create --instance ${nameOf(primary)} --project ${p}.`,
+      ...(replicas.length ? [`   c. Read replicas: a replica cannot follow a primary on a newer major version, so these replicas are upgraded with '${nameOf(primary)}'; read the page's read-replica instructions first. The v6.50.0 provider patches each instance's database_version on its own (no option to include the replicas in the primary's upgrade), and a targeted apply of a replica also applies its primary (it depends on it), so through Terraform the primary goes first; where the page requires the replicas first, upgrade them as it says (gcloud sql instances patch <replica> --database-version=${to} --project ${p}), and the applies below find them done.`] : []),
+      `   ${replicas.length ? 'd' : 'c'}. Upgrade, one targeted apply per instance, in this order: ${all.map(id => applyIn(dir, `-target=${id}`)).join(', then ')}. While '${nameOf(primary)}' upgrades, every read and write it serves fails.`,
+      `   ${replicas.length ? 'e' : 'd'}. Check before the next group: ${all.map(id => `gcloud sql instances describe ${nameOf(id)} --project ${p} --format='value(databaseVersion,state)'`).join('; ')}: each must print ${to} and RUNNABLE.`,
+    );
+  });
+  lines.push(`${primaries.length + 2}. Then apply the rest: ${applyIn(dir)}.`);
+  return { step: { title: `${MAJOR_UPGRADE_STEP} (${versions})`, instructions: lines.join('\n') }, notes, unsafe };
+}
+
 /** The primary Cloud SQL instance of shard `i` (shard 0 is the SeparatedDatabase's). */
 function shardPrimary(side: Side, i: number): Found | undefined {
   return i === 0 ? side.one('google_sql_database_instance', 'SeparatedDatabase/Instance') : side.one('google_sql_database_instance', `ShardedCluster/Shard${i}/Instance`);
@@ -749,29 +976,40 @@ function shardPrimary(side: Side, i: number): Found | undefined {
  * a downgrade strands. `stack` names the stack in the notes. A side without a stamp gets the
  * resource changes only, and a note saying so.
  */
-export function planStack(stack: string, fromConfig: any, toConfig: any, fromStamp?: RungStamp, toStamp?: RungStamp): StackPlan {
+export function planStack(
+  stack: string, fromConfig: any, toConfig: any, fromStamp?: RungStamp, toStamp?: RungStamp, options: { wholeStack?: boolean } = {},
+): StackPlan {
   const [fromComposer, toComposer] = [fromStamp?.composer ?? toStamp?.composer, toStamp?.composer ?? fromStamp?.composer];
   let changes = diffConfigs(fromConfig, toConfig, { fromComposer, toComposer });
-  const interruptions = gcpInterruptions(fromConfig, toConfig, changes);
+  const name = stackNameOf(toConfig, stackNameOf(fromConfig, stack));
+  const dir = stackDirectory(name);
+  const interruptions = gcpInterruptions(fromConfig, toConfig, changes, dir);
   const notes: string[] = [];
   for (const [which, stamp] of [['before', fromStamp], ['after', toStamp]] as const) {
-    if (!stamp) {
+    if (!stamp && !options.wholeStack) {
       notes.push(`stack '${stack}': the ${which} output has no rung stamp ("//"."${RUNG_STAMP_KEY}" in its cdk.tf.json, written by the ladder's composer), so only its resource changes are planned: no migration steps (database copy, server retirement, shard rebalance) and no check of what the rung change strands.`);
     }
   }
   notes.push(...shrinkingCaches(stack, fromConfig, toConfig, changes));
-  if (!fromStamp || !toStamp) return { changes, migrations: [], interruptions, notes, unsafe: false };
-  const before = new Side(fromConfig, fromStamp, 'before');
-  const migrations = gcpMigrationSteps(fromStamp, toStamp, fromConfig, toConfig);
-  let unsafe = false;
+  const labels = { from: fromStamp ? `the ${fromStamp.tier} rung` : 'the before output', to: toStamp ? `the ${toStamp.tier} rung` : 'the after output' };
+  const guarded = protections(stack, dir, fromConfig, toConfig, changes, labels);
+  notes.push(...guarded.notes);
+  const versions = databaseVersions(stack, dir, fromConfig, toConfig, changes);
+  notes.push(...versions.notes);
+  // Both run before the apply of the new output: they come first.
+  const first = [...(guarded.step ? [guarded.step] : []), ...(versions.step ? [versions.step] : [])];
+  if (!fromStamp || !toStamp) return { changes, migrations: first, interruptions, notes, unsafe: versions.unsafe };
+  const side = new Side(fromConfig, fromStamp, 'before', name);
+  const migrations = [...first, ...gcpMigrationSteps(fromStamp, toStamp, fromConfig, toConfig, name)];
+  let unsafe = versions.unsafe;
   if (toStamp.shards < fromStamp.shards) {
     // The bucket assignment is owned at run time (README, "Growing the shards"): the plan cannot
     // know that no bucket is assigned to the shards that go, so their rows count as lost.
     unsafe = true;
     const gone = Array.from({ length: fromStamp.shards - toStamp.shards }, (_, k) => toStamp.shards + k);
     const named = gone.map(i => {
-      const primary = shardPrimary(before, i);
-      return { i, primary, name: primary ? displayName(fromConfig, primary.body, primary.address) : before.missing('google_sql_database_instance', `ShardedCluster/Shard${i}/Instance`) };
+      const primary = shardPrimary(side, i);
+      return { i, primary, name: primary ? displayName(fromConfig, primary.body, primary.address) : side.missing('google_sql_database_instance', `ShardedCluster/Shard${i}/Instance`) };
     });
     const list = named.map(n => `shard ${n.i} ('${n.name}')`).join(', ');
     notes.push(`stack '${stack}': the shard count falls from ${fromStamp.shards} to ${toStamp.shards}. The rows of the key buckets assigned to ${list} are stranded: no step moves buckets back onto ${toStamp.shards === 1 ? 'shard 0' : `shards 0-${toStamp.shards - 1}`}, and SHARD_MAP no longer lists the shards that hold them. UNSAFE whatever happens to those instances.`);
@@ -779,11 +1017,14 @@ export function planStack(stack: string, fromConfig: any, toConfig: any, fromSta
       const hit = named.find(n => n.primary?.address === c.id);
       if (!hit) return c;
       const stranded = `the rows of the key buckets assigned to shard ${hit.i}`;
+      // After what the instance holds, before what else the text says (a twin, a deletion guard).
+      const held = hit.primary ? lostBy(c.type, hit.primary.body, fromConfig, c.id) : undefined;
+      if (c.lost && held && c.lost.startsWith(held)) return { ...c, lost: `${held}, holding ${stranded}${c.lost.slice(held.length)}` };
       return { ...c, lost: c.lost ? `${c.lost}, holding ${stranded}` : stranded };
     });
   }
   if (!fromStamp.serverHostsDatabase && toStamp.serverHostsDatabase) {
-    notes.push(`stack '${stack}': the database moves back onto the server. No step copies Cloud SQL back; disk '${before.value('google_compute_disk', DISK, 'name')}' holds the data as it was when it was copied into Cloud SQL (if it ever held any), not what was written since.`);
+    notes.push(`stack '${stack}': the database moves back onto the server. No step copies Cloud SQL back; disk '${side.value('google_compute_disk', DISK, 'name')}' holds the data as it was when it was copied into Cloud SQL (if it ever held any), not what was written since.`);
   }
   return { changes, migrations, interruptions, notes, unsafe };
 }

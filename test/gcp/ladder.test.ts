@@ -101,6 +101,27 @@ describe.each(PAIRS)('swap %s → %s', (from, to) => {
   });
 });
 
+test('every Terraform command in every plan\'s steps and interruptions (all 42 ordered pairs, with and without a zone) says where it runs: the stack directory cdktf.out/stacks/scale-ladder', () => {
+  const bare: string[] = [];
+  let commands = 0;
+  for (const options of [{}, { domainName: 'shop.example.com', dnsZone: 'shop-example-com' }]) {
+    for (const from of RUNGS) {
+      for (const to of RUNGS.filter(r => r !== from)) {
+        const plan = planGcp(from, to, options);
+        const texts = [...plan.migrations.map(m => m.instructions), ...plan.interruptions.map(i => i.what)];
+        for (const text of texts) {
+          for (const m of text.matchAll(/\bterraform\b( -chdir=\S+)? (apply|state|init|plan|destroy)\b/g)) {
+            commands++;
+            if (m[1] !== ' -chdir=cdktf.out/stacks/scale-ladder') bare.push(`${from}→${to}: ${m[0]}`);
+          }
+        }
+      }
+    }
+  }
+  expect(commands).toBeGreaterThan(100);
+  expect(bare).toEqual([]);
+});
+
 test('the in-place table covers only stateful types and cites the provider for every entry', () => {
   for (const [type, updates] of Object.entries(IN_PLACE)) {
     expect([type, STATEFUL_TYPES.has(type)]).toEqual([type, true]);
@@ -314,7 +335,7 @@ describe('the server retires explicitly (10K → 100K)', () => {
 
   test('without a zone: the static address survives, and the plan prints the DNS step with the new target and when the old address may go', () => {
     const text = planGcp('10K', '100K').migrations[0].instructions;
-    expect(text).toContain('terraform apply -target=google_compute_global_forwarding_rule.App_StatelessFleet_HttpForwardingRule_55A782CF');
+    expect(text).toContain('terraform -chdir=cdktf.out/stacks/scale-ladder apply -target=google_compute_global_forwarding_rule.App_StatelessFleet_HttpForwardingRule_55A782CF');
     expect(text).toContain("point your domain's A record at the load balancer's address 'app-lb-ip' (google_compute_global_address.App_StatelessFleet_Address_1808CB35");
     expect(text).toContain("replacing the server's static address 'app-server-ip'");
     expect(text).toContain("It may be released once the name has pointed at 'app-lb-ip' for longer than the old TTL");
@@ -345,7 +366,7 @@ describe('the server retires explicitly (10K → 100K)', () => {
       const change = plan.changes.find(c => c.type === 'google_dns_record_set');
       expect(change).toMatchObject({ action: 'UPDATE', properties: ['rrdatas'] });
       const text = plan.migrations[0].instructions;
-      expect(text).toMatch(/terraform apply -target=google_compute_global_forwarding_rule\.App_StatelessFleet_HttpForwardingRule_\w+ -target=google_compute_global_forwarding_rule\.App_StatelessFleet_HttpsForwardingRule_\w+ -target=google_dns_record_set\.App_AppRecord_\w+/);
+      expect(text).toMatch(/terraform -chdir=cdktf\.out\/stacks\/scale-ladder apply -target=google_compute_global_forwarding_rule\.App_StatelessFleet_HttpForwardingRule_\w+ -target=google_compute_global_forwarding_rule\.App_StatelessFleet_HttpsForwardingRule_\w+ -target=google_dns_record_set\.App_AppRecord_\w+/);
       expect(text).toContain("(shop.example.com. in zone 'shop-example-com') in place from the server's address 'app-server-ip' to the load balancer's 'app-lb-ip'");
       expect(text).toContain("The managed certificate 'app-cert' provisions only once the name resolves to the load balancer");
       expect(text).toContain('Wait longer than the old record\'s TTL (60 s)');
@@ -368,13 +389,16 @@ describe('downgrades are planned too', () => {
     expect(verdicts).toEqual({
       '10K→1K': 'UNSAFE', // Cloud SQL goes
       '100K→10K': 'MIGRATION', // only the read replica goes; the server comes back before the load balancer goes
-      '1M→100K': 'UNSAFE', // Memorystore, its auth secret, the static bucket
+      '1M→100K': 'UNSAFE', // Memorystore, its auth secret, the static bucket, the user directory
       '10M→1M': 'UNSAFE', // the queues, and shards 1-3 with their buckets' rows
       '100M→10M': 'UNSAFE', // the event stream, and shards 4-7
-      '1B→100M': 'SAFE', // only the third region's cross-region replicas go (their primaries hold the data)
+      // Only the third region's cross-region replicas go (their primaries hold the data), but their
+      // deletion protection must be turned off first, or the apply fails at them.
+      '1B→100M': 'MIGRATION',
     });
     expect(lostTypes('10K', '1K')).toEqual(['google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_sql_database', 'google_sql_database_instance']);
-    expect(lostTypes('1M', '100K')).toEqual(['google_redis_instance', 'google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_storage_bucket']);
+    // The user directory (Identity Platform, from 1M: a9bbb68) goes too.
+    expect(lostTypes('1M', '100K')).toEqual(['google_identity_platform_config', 'google_redis_instance', 'google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_storage_bucket']);
     expect(lostTypes('10M', '1M')).toEqual(['google_pubsub_subscription', 'google_pubsub_topic', 'google_sql_database', 'google_sql_database_instance']);
     expect(lostTypes('100M', '10M')).toEqual(['google_pubsub_subscription', 'google_pubsub_topic', 'google_sql_database', 'google_sql_database_instance']);
     for (const high of RUNGS.slice(1)) {
@@ -396,11 +420,49 @@ describe('downgrades are planned too', () => {
       "shard 5 ('app-db-shard-5'), shard 6 ('app-db-shard-6'), shard 7 ('app-db-shard-7') are stranded: no step moves buckets back onto shards 0-3, " +
       'and SHARD_MAP no longer lists the shards that hold them. UNSAFE whatever happens to those instances.');
     expect(plan.changes.find(c => c.id === 'google_sql_database_instance.App_ShardedCluster_Shard4_Instance_CB688D9E')?.lost)
-      .toBe("the Cloud SQL instance 'app-db-shard-4' and its databases (and its backups, unless they are set to be kept after deletion), holding the rows of the key buckets assigned to shard 4");
+      .toMatch(/^the Cloud SQL instance 'app-db-shard-4' and its databases \(and its backups, unless they are set to be kept after deletion\), holding the rows of the key buckets assigned to shard 4\. deletion_protection and settings\.deletion_protection_enabled are set on it: /);
   });
 
   test('a shrinking cache keeps its data, with a note that Google refuses a shrink below the data held', () => {
-    expect(planGcp('1B', '100M').notes).toEqual(["stack 'scale-ladder': Memorystore instance 'app-cache' shrinks from 300 to 100 GB; it keeps its data, " +
-      'but Google refuses to shrink a Standard Tier instance (the apply fails) while it holds more data than the new size.']);
+    expect(planGcp('1B', '100M').notes![0]).toBe("stack 'scale-ladder': Memorystore instance 'app-cache' shrinks from 300 to 100 GB; it keeps its data, " +
+      'but Google refuses to shrink a Standard Tier instance (the apply fails) while it holds more data than the new size.');
+  });
+
+  test('1B → 100M: the 8 removed cross-region replicas have deletion protection on, so the apply would fail at them: a MIGRATION step turns it off first, from the stack directory', () => {
+    const plan = planGcp('1B', '100M');
+    const removed = plan.changes.filter(c => c.action === 'REMOVE' && c.type === 'google_sql_database_instance');
+    expect(removed).toHaveLength(8);
+    for (const c of removed) {
+      expect(rung('1B').resource.google_sql_database_instance[c.id.split('.')[1]]).toMatchObject({ deletion_protection: true, settings: { deletion_protection_enabled: true } });
+      expect([c.id, c.stateful, c.lost]).toEqual([c.id, false, undefined]);
+    }
+    expect(plan.verdict).toBe('MIGRATION');
+    expect(plan.changes.filter(losesData)).toEqual([]);
+    expect(plan.notes![1]).toBe(`stack 'scale-ladder': the apply fails at ${removed.map(c => c.id).join(', ')}: they are deleted while their deletion protection is on, and the provider refuses the delete; ` +
+      "the step 'Turn off deletion protection on the resources this apply deletes' turns it off first.");
+    expect(plan.migrations.map(m => m.title)).toEqual(['Turn off deletion protection on the resources this apply deletes']);
+    const lines = plan.migrations[0].instructions.split('\n');
+    expect(lines[0]).toContain('"failed to delete instance because deletion_protection is set to true", terraform-provider-google v6.50.0 google/services/sql/resource_sql_database_instance.go:2331');
+    expect(lines[1]).toBe("   - google_sql_database_instance.App_GeoRoutedRegions_europe-west1_Shard0Replica_2450C6CF (Cloud SQL instance 'app-db-europe-west1', construct scale-ladder/App/GeoRoutedRegions/europe-west1/Shard0Replica): " +
+      'deletion_protection and settings.deletion_protection_enabled. A read replica: its primary keeps the data, and nothing is lost.');
+    const step = (n: number) => lines.find(l => l.startsWith(`${n}. `))!;
+    expect(step(1)).toContain("In the app as deployed now (the 1B rung), turn the protection off on each of them with cdktf's escape hatch on the resource's construct: addOverride('deletion_protection', false) and addOverride('settings.deletion_protection_enabled', false)");
+    expect(step(2)).toContain('Synthesize it (cdktf synth) and apply it from the cdktf project\'s root: terraform -chdir=cdktf.out/stacks/scale-ladder apply ');
+    expect(step(2)).toContain('Its plan must show only in-place updates of these resources, nothing to add or destroy');
+    expect(step(3)).toBe('3. Then synthesize the 100M rung and apply it as this plan describes (with its other steps): terraform -chdir=cdktf.out/stacks/scale-ladder apply.');
+  });
+
+  test('the deletion protection step comes first wherever a step down deletes a protected resource; a data-losing one keeps its loss and says the apply fails at it', () => {
+    expect(planGcp('100K', '10K').migrations.map(m => m.title)).toEqual([
+      'Turn off deletion protection on the resources this apply deletes', 'Bring the single server back and move traffic to it from the load balancer',
+    ]);
+    const plan = planGcp('10K', '1K');
+    expect(plan.verdict).toBe('UNSAFE');
+    const db = plan.changes.find(c => c.id === 'google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09')!;
+    expect(db.lost).toBe("the Cloud SQL instance 'app-db' and its databases (and its backups, unless they are set to be kept after deletion). " +
+      "deletion_protection and settings.deletion_protection_enabled are set on it: the provider refuses the delete, so the apply fails at it until an earlier apply turns that off (step 'Turn off deletion protection on the resources this apply deletes'); once that is off, the delete loses it");
+    expect(plan.migrations[0].instructions).toContain("(Cloud SQL instance 'app-db', construct scale-ladder/App/SeparatedDatabase/Instance): deletion_protection and settings.deletion_protection_enabled. Deleting it loses data (its change says what): this plan is UNSAFE");
+    // The shard-buckets secret: google_secret_manager_secret refuses too (resource_secret_manager_secret.go:757).
+    expect(plan.migrations[0].instructions).toContain('deletion_protection of google_secret_manager_secret: terraform-provider-google v6.50.0 google/services/secretmanager/resource_secret_manager_secret.go:757');
   });
 });

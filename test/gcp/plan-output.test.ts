@@ -141,8 +141,11 @@ describe('the user\'s own climb 10K → 100K', () => {
     expect(text).toContain(`gcloud compute instances detach-disk shop-server --disk shop-pgdata --zone europe-west1-b --project ${PROJECT}`);
     expect(text).toContain(`gcloud compute addresses describe shop-lb-ip --global --project ${PROJECT} --format='value(address)')/healthz"`);
     expect(text).toContain("replacing the server's static address 'shop-server-ip' (region europe-west1)");
-    expect(text).toMatch(/terraform apply -target=google_compute_global_forwarding_rule\.Platform_Shop_StatelessFleet_HttpForwardingRule_[0-9A-F]+ /);
-    expect(text).toMatch(/Before step 2, at a quiet time: terraform apply -target=google_sql_database_instance\.Platform_Shop_SeparatedDatabase_Instance_[0-9A-F]+\. Cloud SQL instance 'shop-db' restarts/);
+    // Every Terraform command runs in the user's stack directory (cdktf synthesizes stack 'shop-prod' to cdktf.out/stacks/shop-prod).
+    expect(text).toMatch(/terraform -chdir=cdktf\.out\/stacks\/shop-prod apply -target=google_compute_global_forwarding_rule\.Platform_Shop_StatelessFleet_HttpForwardingRule_[0-9A-F]+ /);
+    expect(text).toMatch(/Before step 2, at a quiet time: terraform -chdir=cdktf\.out\/stacks\/shop-prod apply -target=google_sql_database_instance\.Platform_Shop_SeparatedDatabase_Instance_[0-9A-F]+\. Cloud SQL instance 'shop-db' restarts/);
+    expect(text).toContain('then apply the whole rung: terraform -chdir=cdktf.out/stacks/shop-prod apply. It removes the VM shop-server');
+    expect([...text.matchAll(/\bterraform\b( -chdir=\S+)? (apply|state)\b/g)].map(m => m[1])).toEqual(Array(4).fill(' -chdir=cdktf.out/stacks/shop-prod'));
     expect(leaks(JSON.stringify(plan))).toEqual([]);
     // Layers are read below the user's composer, whatever its depth; the user's own resources are the stack's.
     expect(new Set(plan.changes.map(c => c.layer))).toEqual(new Set(['StatelessFleet', 'ReadReplicaSet', 'SingleServer', 'SeparatedDatabase', 'Operations']));
@@ -153,7 +156,7 @@ describe('the user\'s own climb 10K → 100K', () => {
     const copy = planGcpInputs({ path: userOutput('1K') }, { path: userOutput('10K') });
     expect([copy.verdict, copy.migrations.map(m => m.title)]).toEqual(['MIGRATION', ['Copy the server-local PostgreSQL into Cloud SQL']]);
     expect(copy.migrations[0].instructions).toContain(`gcloud compute ssh shop-server --zone europe-west1-b --project ${PROJECT} --tunnel-through-iap --command`);
-    expect(copy.migrations[0].instructions).toContain("terraform apply the 10K rung: Cloud SQL instance 'shop-db' comes up");
+    expect(copy.migrations[0].instructions).toContain("1. Synthesize the 10K rung (cdktf synth) and apply it: terraform -chdir=cdktf.out/stacks/shop-prod apply. Cloud SQL instance 'shop-db' comes up");
     expect(copy.migrations[0].instructions).toContain("on disk 'shop-pgdata'");
     const rebalance = planGcpInputs({ path: userOutput('1M') }, { path: userOutput('10M') });
     expect(rebalance.migrations.map(m => m.title)).toEqual(['Rebalance key buckets onto the new shards (1 → 4 shards)']);
@@ -212,10 +215,14 @@ describe('downgrades of the user\'s output', () => {
       'google_pubsub_topic.Platform_Shop_QueueWorkers_Topic': "the topic 'shop-work' and the messages it retains; publishing to it fails",
       'google_pubsub_subscription.Platform_Shop_QueueWorkers_Subscription': "the messages not yet delivered on subscription 'shop-work-workers'",
       'google_sql_database_instance.Platform_Shop_ShardedCluster_Shard1_Instance':
-        "the Cloud SQL instance 'shop-db-shard-1' and its databases (and its backups, unless they are set to be kept after deletion), holding the rows of the key buckets assigned to shard 1",
+        "the Cloud SQL instance 'shop-db-shard-1' and its databases (and its backups, unless they are set to be kept after deletion), holding the rows of the key buckets assigned to shard 1. " +
+        "deletion_protection and settings.deletion_protection_enabled are set on it: the provider refuses the delete, so the apply fails at it until an earlier apply turns that off (step 'Turn off deletion protection on the resources this apply deletes'); once that is off, the delete loses it",
       'google_sql_database.Platform_Shop_ShardedCluster_Shard3_Database': "the database 'app' and every table in it",
     });
-    expect(plan.notes).toEqual([`stack '${STACK}': the shard count falls from 4 to 1. The rows of the key buckets assigned to shard 1 ('shop-db-shard-1'), shard 2 ('shop-db-shard-2'), shard 3 ('shop-db-shard-3') are stranded: no step moves buckets back onto shard 0, and SHARD_MAP no longer lists the shards that hold them. UNSAFE whatever happens to those instances.`]);
+    // The shards' instances (primaries and replicas) are deletion-protected: the apply fails at them until a step turns that off.
+    expect(plan.notes![0]).toMatch(new RegExp(`^stack '${STACK}': the apply fails at (google_sql_database_instance\\.Platform_Shop_ShardedCluster_Shard[1-3]_(Instance|Replica[12])_[0-9A-F]+(, |: )){9}they are deleted while their deletion protection is on`));
+    expect(plan.migrations.map(m => m.title)).toEqual(['Turn off deletion protection on the resources this apply deletes']);
+    expect(plan.notes!.slice(1)).toEqual([`stack '${STACK}': the shard count falls from 4 to 1. The rows of the key buckets assigned to shard 1 ('shop-db-shard-1'), shard 2 ('shop-db-shard-2'), shard 3 ('shop-db-shard-3') are stranded: no step moves buckets back onto shard 0, and SHARD_MAP no longer lists the shards that hold them. UNSAFE whatever happens to those instances.`]);
     // The shards' read replicas lose nothing: their primaries hold the data.
     const replicas = plan.changes.filter(c => c.action === 'REMOVE' && /Shard\d_Replica/.test(c.id));
     expect(replicas).toHaveLength(6);
@@ -236,14 +243,17 @@ describe('downgrades of the user\'s output', () => {
     expect(plan.notes![0]).toContain("The rows of the key buckets assigned to shard 1 ('shop-db-shard-1')");
   });
 
-  test('1M → 100K is UNSAFE: the Memorystore instance, its auth secret and the static bucket\'s objects', () => {
+  test('1M → 100K is UNSAFE: the Memorystore instance, its auth secret, the static bucket\'s objects and the user directory', () => {
     const plan = planGcpInputs({ path: userOutput('1M') }, { path: userOutput('100K') });
     expect(plan.verdict).toBe('UNSAFE');
     expect(losing(plan).map(c => [c.type, c.lost])).toEqual([
       ['google_redis_instance', "the data in Memorystore instance 'shop-cache'"],
       ['google_secret_manager_secret_version', "the secret version's data"],
-      ['google_secret_manager_secret', "the secret 'shop-cache-auth' and all its versions"],
+      ['google_secret_manager_secret', "the secret 'shop-cache-auth' and all its versions. deletion_protection is set on it: the provider refuses the delete, so the apply fails at it " +
+        "until an earlier apply turns that off (step 'Turn off deletion protection on the resources this apply deletes'); once that is off, the delete loses it"],
       ['google_storage_bucket', `the objects in the bucket '${PROJECT}-shop-static'`],
+      // The user directory (Identity Platform, from 1M: a9bbb68).
+      ['google_identity_platform_config', expect.stringMatching(/^what google_identity_platform_config 'google_identity_platform_config\.Platform_Shop_UserDirectory_Config_[0-9A-F]+' holds \(the output marks it as holding data: lifecycle\.prevent_destroy\)$/)],
     ]);
   });
 
@@ -254,18 +264,26 @@ describe('downgrades of the user\'s output', () => {
     expect(plan.changes.filter(c => c.type === 'google_sql_database_instance').map(c => [c.action, c.layer, c.stateful])).toEqual([
       ['REMOVE', 'ReadReplicaSet', false], ['REMOVE', 'ReadReplicaSet', false], ['UPDATE', 'SeparatedDatabase', true],
     ]);
-    expect(plan.migrations.map(m => m.title)).toEqual(['Bring the single server back and move traffic to it from the load balancer']);
-    const text = plan.migrations[0].instructions;
-    expect(text).toMatch(/terraform apply -target=google_compute_instance\.Platform_Shop_SingleServer_Instance_[0-9A-F]+ /);
+    // The replicas' deletion protection is on: it is turned off first, or the apply fails at them.
+    expect(plan.migrations.map(m => m.title)).toEqual(['Turn off deletion protection on the resources this apply deletes', 'Bring the single server back and move traffic to it from the load balancer']);
+    const unprotect = plan.migrations[0].instructions;
+    expect(unprotect).toMatch(/ {3}- google_sql_database_instance\.Platform_Shop_ReadReplicaSet_Replica1_[0-9A-F]+ \(Cloud SQL instance 'shop-db-replica-1', construct shop-prod\/Platform\/Shop\/ReadReplicaSet\/Replica1\): deletion_protection and settings\.deletion_protection_enabled\. A read replica: its primary keeps the data, and nothing is lost\./);
+    expect(unprotect).toContain('1. In the app as deployed now (the 100K rung), turn the protection off');
+    expect(unprotect).toContain('terraform -chdir=cdktf.out/stacks/shop-prod apply');
+    expect(unprotect).toContain('3. Then synthesize the 10K rung and apply it as this plan describes (with its other steps): terraform -chdir=cdktf.out/stacks/shop-prod apply.');
+    const text = plan.migrations[1].instructions;
+    expect(text).toMatch(/terraform -chdir=cdktf\.out\/stacks\/shop-prod apply -target=google_compute_instance\.Platform_Shop_SingleServer_Instance_[0-9A-F]+ /);
     expect(text).toContain(`gcloud compute instances get-serial-port-output shop-server --zone europe-west1-b --project ${PROJECT} | grep 'scale-ladder: started'`);
     expect(text).toContain("point your domain's A record at the server's static address 'shop-server-ip'");
     expect(text).toContain("releases its address 'shop-lb-ip'");
-    expect(text.split('\n')[0]).toMatch(/^ {3}Before step 1, at a quiet time: terraform apply -target=google_sql_database_instance\.Platform_Shop_SeparatedDatabase_Instance_/);
+    expect(text.split('\n')[0]).toMatch(/^ {3}Before step 1, at a quiet time: terraform -chdir=cdktf\.out\/stacks\/shop-prod apply -target=google_sql_database_instance\.Platform_Shop_SeparatedDatabase_Instance_/);
     expect(leaks(JSON.stringify(plan))).toEqual([]);
   });
 });
 
 describe('changes to the user\'s output that lose data are UNSAFE, naming the resource and the attribute', () => {
+  // The ladder protects its data-bearing resources with prevent_destroy: Terraform refuses to plan their replacement.
+  const REFUSED = 'Terraform refuses to plan a replacement of it (lifecycle.prevent_destroy is set), so the plan fails and nothing is applied; lifting prevent_destroy to let the replacement through would lose it';
   const only = (plan: UpgradePlan) => {
     expect(plan.verdict).toBe('UNSAFE');
     return losing(plan);
@@ -280,7 +298,8 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
     expect(lost).toMatchObject({ id: `google_sql_database_instance.${old}`, action: 'REMOVE', stateful: true, retained: false });
     expect(lost.lost).toBe("the Cloud SQL instance 'shop-db' and its databases (and its backups, unless they are set to be kept after deletion). " +
       `google_sql_database_instance.${renamed} is added with the same name: if it is this resource at a new address (a renamed construct), ` +
-      `a moved block (from = google_sql_database_instance.${old}, to = google_sql_database_instance.${renamed}) keeps it`);
+      `a moved block (from = google_sql_database_instance.${old}, to = google_sql_database_instance.${renamed}) keeps it. ` +
+      "deletion_protection and settings.deletion_protection_enabled are set on it: the provider refuses the delete, so the apply fails at it until an earlier apply turns that off (step 'Turn off deletion protection on the resources this apply deletes'); once that is off, the delete loses it");
     after.moved = [{ from: `google_sql_database_instance.${old}`, to: `google_sql_database_instance.${renamed}` }];
     expect(planConfigs(before, after).verdict).toBe('SAFE');
   });
@@ -291,8 +310,11 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
     const [db] = at(after, 'google_sql_database', 'SeparatedDatabase/Database');
     after.resource.google_sql_database[db].name = 'shop';
     expect(only(planConfigs(before, after)).map(c => [c.id, c.action, c.properties, c.lost])).toEqual([
-      [`google_sql_database.${db}`, 'REPLACE', ['name (ForceNew: replaces)'], "the database 'app' and every table in it: a new, empty one replaces it"],
+      [`google_sql_database.${db}`, 'REPLACE', ['name (ForceNew: replaces)'], `the database 'app' and every table in it: ${REFUSED}`],
     ]);
+    // Without prevent_destroy, the replacement goes ahead: a new, empty database.
+    delete after.resource.google_sql_database[db].lifecycle;
+    expect(change(planConfigs(before, after), `google_sql_database.${db}`).lost).toBe("the database 'app' and every table in it: a new, empty one replaces it");
   });
 
   test('a changed network CIDR (networkCidr): the private services range is replaced, and the Cloud SQL instances that take their addresses from it', () => {
@@ -365,14 +387,29 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
       'and nothing processes them any more');
   });
 
-  test('a changed database version (not in the cited in-place table) counts as a replacement', () => {
+  test('a changed database version is patched in place: a major upgrade is a MIGRATION (backup first, one instance at a time, replicas with their primary), a downgrade UNSAFE', () => {
     const before = config('100K');
     const after = clone(before);
+    for (const body of Object.values<any>(after.resource.google_sql_database_instance)) body.database_version = 'POSTGRES_17';
     const [primary] = at(after, 'google_sql_database_instance', 'SeparatedDatabase/Instance');
-    after.resource.google_sql_database_instance[primary].database_version = 'POSTGRES_17';
-    const lost = only(planConfigs(before, after));
-    expect(lost[0]).toMatchObject({ id: `google_sql_database_instance.${primary}`, action: 'REPLACE', properties: ['database_version (no cited in-place update: counted as a replacement)'] });
-    expect(lost.map(c => c.type)).toEqual(['google_sql_database_instance', 'google_sql_database']);
+    const plan = planConfigs(before, after);
+    expect(plan.verdict).toBe('MIGRATION');
+    expect(losing(plan)).toEqual([]);
+    expect(change(plan, `google_sql_database_instance.${primary}`)).toMatchObject({ action: 'UPDATE', properties: ['database_version'] });
+    expect(plan.interruptions.map(i => i.downtime)).toEqual(Array(3).fill(expect.stringMatching(/^the whole upgrade: longer than a restart/)));
+    expect(plan.migrations.map(m => m.title)).toEqual(['Upgrade the Cloud SQL major version one instance at a time (POSTGRES_16 → POSTGRES_17)']);
+    const text = plan.migrations[0].instructions;
+    expect(text).toContain(`gcloud sql backups create --instance shop-db --project ${PROJECT}`);
+    expect(text).toContain("these replicas are upgraded with 'shop-db'; read the page's read-replica instructions first");
+    expect(text).toContain(`terraform -chdir=cdktf.out/stacks/shop-prod apply -target=google_sql_database_instance.${primary}, then terraform -chdir=cdktf.out/stacks/shop-prod apply -target=`);
+    expect(leaks(text)).toEqual([]);
+    const down = clone(before);
+    down.resource.google_sql_database_instance[primary].database_version = 'POSTGRES_15';
+    const downgrade = planConfigs(before, down);
+    expect([downgrade.verdict, losing(downgrade)]).toEqual(['UNSAFE', []]);
+    expect(downgrade.notes).toEqual([`stack '${STACK}': Cloud SQL instance 'shop-db' changes database_version POSTGRES_16 → POSTGRES_15: a downgrade, which Cloud SQL does not support. ` +
+      'The provider sends it as an in-place patch (terraform-provider-google v6.50.0 google/services/sql/resource_sql_database_instance.go:2025-2032) and the apply fails at it; ' +
+      'going back takes a new instance restored from an export, which no step does. UNSAFE.']);
   });
 
   test('a changed bucket location replaces the bucket and its objects', () => {
@@ -381,7 +418,7 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
     const [bucket] = at(after, 'google_storage_bucket', 'CdnEdge/StaticBucket');
     after.resource.google_storage_bucket[bucket].location = 'US';
     expect(only(planConfigs(before, after)).map(c => [c.id, c.properties, c.lost])).toEqual([
-      [`google_storage_bucket.${bucket}`, ['location (ForceNew: replaces)'], `the objects in the bucket '${PROJECT}-shop-static': a new, empty one replaces it`],
+      [`google_storage_bucket.${bucket}`, ['location (ForceNew: replaces)'], `the objects in the bucket '${PROJECT}-shop-static': ${REFUSED}`],
     ]);
   });
 
@@ -391,10 +428,10 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
     const [cache] = at(after, 'google_redis_instance', 'Cache/Instance');
     after.resource.google_redis_instance[cache].tier = 'BASIC';
     expect(only(planConfigs(before, after)).map(c => [c.id, c.properties, c.lost])).toEqual([
-      [`google_redis_instance.${cache}`, ['tier (ForceNew: replaces)'], "the data in Memorystore instance 'shop-cache': a new, empty one replaces it"],
+      [`google_redis_instance.${cache}`, ['tier (ForceNew: replaces)'], `the data in Memorystore instance 'shop-cache': ${REFUSED}`],
       // The secret version holding the cache's auth string follows it (secret_data is ForceNew).
       [expect.stringMatching(/^google_secret_manager_secret_version\.Platform_Shop_Cache_AuthSecretVersion_/),
-        [`secret_data (refers to google_redis_instance.${cache}, which is replaced: known after apply; ForceNew: replaces)`], "the secret version's data: a new, empty one replaces it"],
+        [`secret_data (refers to google_redis_instance.${cache}, which is replaced: known after apply; ForceNew: replaces)`], `the secret version's data: ${REFUSED}`],
     ]);
   });
 
@@ -409,7 +446,12 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
     ]);
     const removed = clone(before);
     delete removed.resource.google_bigquery_table;
-    expect(only(planConfigs(before, removed)).map(c => c.lost)).toEqual(["what google_bigquery_table 'events' holds (the output marks it as holding data: deletion_protection)"]);
+    // Its deletion_protection also stops the delete (google/services/bigquery/resource_bigquery_table.go:2316).
+    const dropped = planConfigs(before, removed);
+    expect(only(dropped).map(c => c.lost)).toEqual(["what google_bigquery_table 'events' holds (the output marks it as holding data: deletion_protection). " +
+      "deletion_protection is set on it: the provider refuses the delete, so the apply fails at it until an earlier apply turns that off (step 'Turn off deletion protection on the resources this apply deletes'); once that is off, the delete loses it"]);
+    expect(dropped.migrations.map(m => m.title)).toEqual(['Turn off deletion protection on the resources this apply deletes']);
+    expect(dropped.migrations[0].instructions).toContain('deletion_protection of google_bigquery_table: terraform-provider-google v6.50.0 google/services/bigquery/resource_bigquery_table.go:2316');
     // Unmarked, the same description change follows the ForceNew list: in place.
     const unmarked = clone(before);
     unmarked.resource.google_bigquery_table[table].deletion_protection = false;

@@ -23,7 +23,7 @@ describe('Cloud SQL restarts are serialized and say what goes down', () => {
       'app-db-shard-3', 'app-db-shard-3-replica-1', 'app-db-shard-3-replica-2',
     ]);
     restarts.forEach((r, i) => {
-      expect(r.what).toContain(`restart ${i + 1} of 12, on its own at a quiet time: terraform apply -target=${r.id}`);
+      expect(r.what).toContain(`restart ${i + 1} of 12, on its own at a quiet time: terraform -chdir=cdktf.out/stacks/scale-ladder apply -target=${r.id}`);
       expect(r.downtime).toMatch(/^a few minutes/);
     });
     expect(restarts[3].what).toContain("every read and write of shard 1's keys fails (other shards keep serving)");
@@ -48,7 +48,7 @@ describe('Cloud SQL restarts are serialized and say what goes down', () => {
 
   test('10K → 100K: the database restarts on its own apply at a quiet time before the targeted apply that would restart it while the server serves', () => {
     const lines = planGcp('10K', '100K').migrations[0].instructions.split('\n');
-    const restart = lines.findIndex(l => l.includes('terraform apply -target=google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09'));
+    const restart = lines.findIndex(l => l.includes('terraform -chdir=cdktf.out/stacks/scale-ladder apply -target=google_sql_database_instance.App_SeparatedDatabase_Instance_F3EE4B09'));
     const targeted = lines.findIndex(l => l.startsWith('2. Bring up the new entry point'));
     expect(restart).toBeGreaterThan(0);
     expect(restart).toBeLessThan(targeted);
