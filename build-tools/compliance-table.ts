@@ -237,19 +237,22 @@ const FIXES: Fix[] = [
   {
     id: 'AwsSolutions-IAM5',
     reason: /^Wildcards come from CDK grants scoped to this server/,
-    fix: 'Acknowledge each wildcard finding by its resource (`AwsSolutions-IAM5[Resource::…]`, built with `nagArn` as the rest of lib/aws does) instead of the whole rule on the server, so that a new wildcard grant on the server is reported rather than covered.',
+    fix: 'Remove it: it suppresses no finding on 1K or 10K (the server\'s grants name their resources), and as an acknowledgement of the whole rule it would hide any wildcard grant added to the server later; acknowledge such a grant by its resource (`AwsSolutions-IAM5[Resource::…]`, built with `nagArn` as the rest of lib/aws does) if one is ever needed.',
   },
   {
     id: 'AwsSolutions-SMG4',
-    // The reason before and after the credential-rotation work of the production-hardening issue.
-    reason: /^Rotating the master secret|^Rotation is switched off/,
-    fix: 'Rotate the Aurora credentials with Secrets Manager (single-user hosted rotation, or the alternating-users scheme so that one login stays valid while the other rotates), with the app opening new connections with the current secret after an authentication failure. The rotation function runs in the VPC and reaches Secrets Manager from the isolated subnets through an interface endpoint. Rotation is being added by the production-hardening work ("Rotate AWS Secrets Manager secrets": https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html).',
+    reason: /^Rotation is switched off/,
+    fix: 'On 100M and 1B the other regions read replicated copies of the shard secrets, made at deploy, which a rotation of the shard secret does not reach. Rotating through the copy instead (it holds the same user, password and host; "if you turn on rotation for your primary secret, Secrets Manager rotates the secret in the primary Region, and the new secret value propagates to all of the associated replica secrets", "Replicate AWS Secrets Manager secrets across Regions": https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html), with the primary region\'s app reading the copy too, would let the credentials rotate on every rung and retire this acknowledgement and the one on the copies.',
   },
   {
     id: 'AwsSolutions-SMG4',
-    // The reason before and after the credential work of the production-hardening issue.
-    reason: /^Rotating an ElastiCache AUTH token|^No hosted rotation exists for an ElastiCache AUTH token/,
-    fix: 'Automate the rotation: a rotation function that calls ModifyReplicationGroup with the new token and `AuthTokenUpdateStrategy` ROTATE (old and new tokens both accepted), waits for the app to reconnect, then SET; or move to RBAC users, whose passwords Secrets Manager can rotate ("Authenticating with the Valkey and Redis OSS AUTH command", Amazon ElastiCache User Guide: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html).',
+    reason: /^These are copies of the shard secrets/,
+    fix: 'See the shard secrets\' note above: rotate through these copies, whose replicas then follow each rotation.',
+  },
+  {
+    id: 'AwsSolutions-SMG4',
+    reason: /^No hosted rotation exists for an ElastiCache AUTH token/,
+    fix: 'Automate the documented procedure: a rotation function that calls ModifyReplicationGroup with the new token and `AuthTokenUpdateStrategy` ROTATE (old and new tokens both accepted), waits for the app to reconnect, then SET; or move to RBAC users, whose passwords Secrets Manager can rotate ("Authenticating with the Valkey and Redis OSS AUTH command", Amazon ElastiCache User Guide: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html).',
   },
   {
     id: 'AwsSolutions-SMG4',

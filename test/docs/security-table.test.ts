@@ -49,23 +49,42 @@ describe(`docs/security.md (regenerate with \`${REGENERATE}\`)`, () => {
     expect(securityMarkdown(changed)).toContain('- AWS / Encryption at rest / Databases (Aurora) — 1M: no: 1 of 1 cluster lack it');
   });
 
-  test('rotation and end-user sign-in read as being added only while the output has none', () => {
-    const markdown = securityMarkdown(outputs);
-    const changed = copy(outputs);
-    const stack = Object.values<any>(changed.aws['10K'])[0];
+  test('rotation and end-user sign-in read as being added while no rung has them, as missing on a rung once another has', () => {
+    const strip = (o: RungOutputs): RungOutputs => {
+      const x = copy(o);
+      for (const templates of Object.values(x.aws)) {
+        for (const t of Object.values<any>(templates)) {
+          for (const [id, r] of Object.entries<any>(t.Resources)) if (['AWS::SecretsManager::RotationSchedule', 'AWS::Cognito::UserPool'].includes(r.Type)) delete t.Resources[id];
+        }
+      }
+      for (const config of Object.values<any>(x.gcp)) {
+        delete config.resource.google_identity_platform_config;
+        for (const secret of Object.values<any>(config.resource.google_secret_manager_secret ?? {})) delete secret.rotation;
+      }
+      return x;
+    };
+    const none = strip(outputs);
+    const before = securityMarkdown(none);
+    for (const [cloud, control] of [['AWS', 'Rotation'], ['AWS', 'End-user sign-in (Cognito)'], ['Google Cloud', 'Rotation'], ['Google Cloud', 'End-user sign-in (Identity Platform)']]) {
+      expect(row(before, cloud, control).every(c => c.includes('being added'))).toBe(true);
+    }
+    const some = copy(none);
+    const stack = Object.values<any>(some.aws['1K'])[0];
     stack.Resources.TestRotation = { Type: 'AWS::SecretsManager::RotationSchedule', Properties: {} };
-    stack.Resources.TestRotation2 = { Type: 'AWS::SecretsManager::RotationSchedule', Properties: {} };
     stack.Resources.TestUsers = { Type: 'AWS::Cognito::UserPool', Properties: {} };
-    const config = changed.gcp['1M'];
+    const config = some.gcp['1M'];
     config.resource.google_identity_platform_config = { test: { project: 'p' } };
     for (const secret of Object.values<any>(config.resource.google_secret_manager_secret)) secret.rotation = { rotation_period: '2592000s' };
-    const after = securityMarkdown(changed);
-    const i10K = RUNGS.indexOf('10K');
+    const after = securityMarkdown(some);
+    const i1K = RUNGS.indexOf('1K');
     const i1M = RUNGS.indexOf('1M');
-    if (row(markdown, 'AWS', 'Rotation')[i10K].includes('being added')) expect(row(after, 'AWS', 'Rotation')[i10K]).toBe('2 of 2');
-    expect(row(after, 'AWS', 'End-user sign-in (Cognito)')[i10K]).toBe('user pool (1)');
+    expect(row(after, 'AWS', 'Rotation')[i1K]).toBe('1 of 1');
+    expect(row(after, 'AWS', 'Rotation')[i1M]).toMatch(/^\*\*none of \d+\*\*$/);
+    expect(row(after, 'AWS', 'End-user sign-in (Cognito)')[i1K]).toBe('user pool (1)');
+    expect(row(after, 'AWS', 'End-user sign-in (Cognito)')[i1M]).toBe('none on this rung');
     expect(row(after, 'Google Cloud', 'End-user sign-in (Identity Platform)')[i1M]).toBe('yes');
     expect(row(after, 'Google Cloud', 'Rotation')[i1M]).toBe('3 of 3');
+    expect(row(after, 'Google Cloud', 'Rotation')[i1K]).toBe('**none of 1**');
   });
 
   test('the origin check needs the header condition on every rule, not only a CDN', () => {
