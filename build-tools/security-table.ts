@@ -33,8 +33,17 @@ interface Control<T> {
   readonly name: string;
   /** What the check reads in the output (shown under the table). */
   readonly reads: string;
-  /** The cell of one rung; `ladder` is every rung's output, for controls whose absence means more once some rung has them. */
-  readonly cell: (output: T, ladder: T[]) => Cell;
+  /**
+   * The cell of one rung; `ladder` is every rung's output and `facts` what holds on either cloud,
+   * for controls whose absence means more once some rung has them.
+   */
+  readonly cell: (output: T, ladder: T[], facts: LadderFacts) => Cell;
+}
+
+/** What holds on some rung of either cloud. */
+interface LadderFacts {
+  /** Some secret rotates. */
+  readonly rotation: boolean;
 }
 
 const ok = (text: string): Cell => ({ text, status: 'ok' });
@@ -425,11 +434,11 @@ const AWS_CONTROLS: Array<Control<AwsRung>> = [
   {
     group: 'Secrets',
     name: 'Rotation',
-    reads: '`AWS::SecretsManager::RotationSchedule` per secret; "being added" while no rung has one',
-    cell: (r, ladder) => {
+    reads: '`AWS::SecretsManager::RotationSchedule` per secret; "being added" while no rung of either cloud rotates a secret',
+    cell: (r, _ladder, facts) => {
       const secrets = r.of('AWS::SecretsManager::Secret').length;
       const rotated = r.of('AWS::SecretsManager::RotationSchedule').length;
-      if (rotated === 0) return ladder.some(x => x.of('AWS::SecretsManager::RotationSchedule').length > 0) ? gap(`none of ${secrets}`) : pending(`none of ${secrets} (being added)`);
+      if (rotated === 0) return facts.rotation ? gap(`none of ${secrets}`) : pending(`none of ${secrets} (being added)`);
       return rotated >= secrets ? ok(`${rotated} of ${secrets}`) : info(`${rotated} of ${plural(secrets, 'secret')}`);
     },
   },
@@ -729,12 +738,11 @@ const GCP_CONTROLS: Array<Control<GcpRung>> = [
   {
     group: 'Secrets',
     name: 'Rotation',
-    reads: '`google_secret_manager_secret` `rotation` (the schedule Secret Manager publishes to Pub/Sub `topics`); "being added" while no rung has one',
-    cell: (g, ladder) => {
+    reads: '`google_secret_manager_secret` `rotation` (the schedule Secret Manager publishes to Pub/Sub `topics`); "being added" while no rung of either cloud rotates a secret',
+    cell: (g, _ladder, facts) => {
       const secrets = g.of('google_secret_manager_secret');
       const rotated = secrets.filter(s => s.rotation).length;
-      const somewhere = ladder.some(x => x.of('google_secret_manager_secret').some(s => s.rotation));
-      if (rotated === 0) return somewhere ? gap(`none of ${secrets.length}`) : pending(`none of ${secrets.length} (being added)`);
+      if (rotated === 0) return facts.rotation ? gap(`none of ${secrets.length}`) : pending(`none of ${secrets.length} (being added)`);
       return rotated >= secrets.length ? ok(`${rotated} of ${secrets.length}`) : info(`${rotated} of ${plural(secrets.length, 'secret')}`);
     },
   },
@@ -805,8 +813,10 @@ const GCP_CONTROLS: Array<Control<GcpRung>> = [
 // The document
 // ---------------------------------------------------------------------------------------------
 
-function table<T>(controls: Array<Control<T>>, rungs: Record<string, T>): { markdown: string; cells: Map<Control<T>, Record<string, Cell>> } {
-  const cells = new Map<Control<T>, Record<string, Cell>>();
+type Cells<T> = Map<Control<T>, Record<string, Cell>>;
+
+function table<T>(controls: Array<Control<T>>, rungs: Record<string, T>, facts: LadderFacts): { markdown: string; cells: Cells<T> } {
+  const cells: Cells<T> = new Map();
   const lines = [`| control | ${RUNGS.join(' | ')} |`, `|---|${RUNGS.map(() => '---').join('|')}|`];
   let group = '';
   for (const control of controls) {
@@ -814,7 +824,7 @@ function table<T>(controls: Array<Control<T>>, rungs: Record<string, T>): { mark
       group = control.group;
       lines.push(`| **${group}** |${RUNGS.map(() => ' ').join('|')}|`);
     }
-    const row = Object.fromEntries(RUNGS.map(rung => [rung, control.cell(rungs[rung], RUNGS.map(r => rungs[r]))]));
+    const row = Object.fromEntries(RUNGS.map(rung => [rung, control.cell(rungs[rung], RUNGS.map(r => rungs[r]), facts)]));
     cells.set(control, row);
     lines.push(`| ${control.name} | ${RUNGS.map(rung => row[rung].text).join(' | ')} |`);
   }
@@ -826,7 +836,7 @@ function reads<T>(controls: Array<Control<T>>): string {
 }
 
 /** Controls missing on some rung where the rung has what they would protect, cloud by cloud. */
-function gaps<T>(cloud: string, cells: Map<Control<T>, Record<string, Cell>>): string[] {
+function gaps<T>(cloud: string, cells: Cells<T>): string[] {
   const out: string[] = [];
   for (const [control, row] of cells) {
     const missing = RUNGS.filter(r => row[r].status === 'gap');
@@ -839,8 +849,14 @@ function gaps<T>(cloud: string, cells: Map<Control<T>, Record<string, Cell>>): s
 
 /** docs/security.md for these outputs. */
 export function securityMarkdown(outputs: RungOutputs): string {
-  const aws = table(AWS_CONTROLS, Object.fromEntries(RUNGS.map(r => [r, new AwsRung(outputs.aws[r])])));
-  const gcp = table(GCP_CONTROLS, Object.fromEntries(RUNGS.map(r => [r, new GcpRung(outputs.gcp[r])])));
+  const awsRungs = Object.fromEntries(RUNGS.map(r => [r, new AwsRung(outputs.aws[r])]));
+  const gcpRungs = Object.fromEntries(RUNGS.map(r => [r, new GcpRung(outputs.gcp[r])]));
+  const facts: LadderFacts = {
+    rotation: Object.values(awsRungs).some(r => r.of('AWS::SecretsManager::RotationSchedule').length > 0)
+      || Object.values(gcpRungs).some(g => g.of('google_secret_manager_secret').some(s => s.rotation)),
+  };
+  const aws = table(AWS_CONTROLS, awsRungs, facts);
+  const gcp = table(GCP_CONTROLS, gcpRungs, facts);
   return `<!-- Generated by build-tools/security-table.ts from the synthesized rungs; do not edit. test/docs/security-table.test.ts fails when it drifts. -->
 # Security controls per rung
 
