@@ -108,7 +108,7 @@ test('synthGcpRung reports resources per layer that add up', () => {
     const s = result.stacks[0];
     expect(Object.values(s.byLayer).reduce((x, y) => x + y, 0)).toBe(s.resources);
     expect(Object.keys(s.byLayer)).toEqual(['Cache', 'CdnEdge', 'Credentials', 'Network', 'Operations', 'QueueWorkers',
-      'ReadReplicaSet', 'SeparatedDatabase', 'ShardedCluster', 'SingleServer', 'StatelessFleet']);
+      'ReadReplicaSet', 'SeparatedDatabase', 'ShardedCluster', 'SingleServer', 'StatelessFleet', 'UserDirectory']);
     expect(s.resources).toBe(resources(rung('10M')).length);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
