@@ -130,7 +130,6 @@ export function acknowledgeCustomResourceFunction(scope: IConstruct, wildcardRea
   if (!fn) return;
   Validations.of(fn).acknowledge(
     { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'aws-cdk-lib\'s custom-resource function logs through the AWS managed basic execution policy.' },
-    { id: 'AwsSolutions-L1', reason: 'aws-cdk-lib picks the custom-resource function\'s runtime.' },
   );
   if (wildcardReason) Validations.of(scope).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: wildcardReason });
 }

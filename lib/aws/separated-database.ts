@@ -160,7 +160,6 @@ export class SeparatedDatabase extends Construct {
         reason: 'Rotation is switched off (credentialRotation: false), e.g. while copies of this secret in other regions cannot follow a rotation; docs/credentials.md gives the procedure to rotate by hand.',
       });
     }
-    Validations.of(this).acknowledge({ id: 'AwsSolutions-RDS11', reason: 'The default PostgreSQL port is kept so the app contract (DATABASE_PORT) stays stable across rungs; the cluster is only reachable from isolated subnets.' });
     if (!props.monitoringRole) acknowledgeManagedPolicy(this, 'service-role/AmazonRDSEnhancedMonitoringRole', 'Enhanced monitoring uses the AWS managed policy built for it.');
     acknowledgeLogRetentionFunction(this);
   }

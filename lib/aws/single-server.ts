@@ -299,7 +299,6 @@ export class SingleServer extends Construct {
         description: 'Run once with `aws ssm send-command --document-name <this> --targets Key=InstanceIds,Values=<ServerInstanceId>` to copy the data into the managed database',
       });
     }
-    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5', reason: 'Wildcards come from CDK grants scoped to this server\'s own log group, secrets and SSM session resources.' });
   }
 }
 

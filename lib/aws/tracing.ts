@@ -178,9 +178,5 @@ export class Tracing extends Construct {
       id: `AwsSolutions-IAM5[Resource::${nagArn(stack, streams)}]`,
       reason: 'The collector writes one EMF log stream per task, named at run time, in the one metrics log group.',
     });
-    Validations.of(taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason: 'The OTEL_* variables are the local collector address and a service name, not secrets.',
-    });
   }
 }
