@@ -364,7 +364,7 @@ export function stepInterruptions(steps: readonly MigrationStep[], fromTemplates
     }
     if (zoned) return [];
     if (step.title.startsWith('Retire the single server') || step.title.startsWith('Move your DNS name') || step.title.startsWith('Bring the single server back')) {
-      return [{ id: `${stack}/entry point`, what: `${step.title.toLowerCase()}: the old entry point stops answering in the deploy and your DNS (not owned by the stacks) still points at it`, downtime: 'from that moment until your record has moved and its old TTL has passed', source }];
+      return [{ id: `${stack}/entry point`, what: `${step.title}: the old entry point stops answering in the deploy and your DNS (not owned by the stacks) still points at it`, downtime: 'from that moment until your record has moved and its old TTL has passed', source }];
     }
     return [];
   });

@@ -60,7 +60,7 @@ export function renderPlan(plan: UpgradePlan): string[] {
     });
   }
   if (plan.interruptions.length) {
-    lines.push('', 'Interruptions (updated in place, with a short outage):');
+    lines.push('', 'Interruptions (outages during the swap: in-place updates that interrupt, and the steps):');
     lines.push(...plan.interruptions.map(i => `  ${i.id}: ${i.what}; expected downtime ${i.downtime} (${i.source})`));
   }
   if (plan.notes?.length) lines.push('', 'Notes:', ...plan.notes.map(n => `  ${n}`));

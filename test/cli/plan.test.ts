@@ -83,7 +83,7 @@ describe('scale-ladder plan', () => {
     mockPlanAws.mockReturnValue({ ...plan('aws', '100K', '1M', [ADD_DB]), interruptions });
     const result = await runCli(['plan', '--cloud', 'aws', '--from', '100K', '--to', '1M']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Interruptions (updated in place, with a short outage):\n  ScaleLadder/google_sql_database_instance.db: the instance restarts to change its tier; expected downtime a few minutes (Cloud SQL docs)\n');
+    expect(result.stdout).toContain('Interruptions (outages during the swap: in-place updates that interrupt, and the steps):\n  ScaleLadder/google_sql_database_instance.db: the instance restarts to change its tier; expected downtime a few minutes (Cloud SQL docs)\n');
   });
 
   test('UNSAFE: the data-losing changes are named, exit 1', async () => {
