@@ -51,7 +51,7 @@ export interface PlannedStep {
   readonly instructions: string;
 }
 
-/** A change the cloud applies in place but with a short outage of the resource. */
+/** An outage during the swap: an in-place change that interrupts a resource, or one a migration step causes. */
 export interface PlannedInterruption {
   /** The resource, as in {@link PlannedChange.id}. */
   readonly id: string;
