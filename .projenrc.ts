@@ -140,6 +140,13 @@ project.addTask('readme', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json build-tools/readme.ts',
 });
 
+// The architecture diagrams of every rung on both clouds (docs/diagrams, linked from README.md) are
+// generated from the tier data, like the rung table; test/docs/diagrams.test.ts checks for drift.
+project.addTask('diagrams', {
+  description: 'Regenerate docs/diagrams/<cloud>-<rung>.svg and .mmd for every rung on both clouds',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json build-tools/diagrams.ts',
+});
+
 // Examples are type-checked and linted like tests.
 new JsonFile(project, 'examples/tsconfig.json', {
   obj: {
