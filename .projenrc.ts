@@ -77,7 +77,9 @@ project.package.addField('files', [
   'dist/**/*.d.ts',
   '.jsii',
   'API.md',
-  'docs/install.md',
+  // README links every page under docs/ and embeds the rung diagrams.
+  'docs/*.md',
+  'docs/diagrams/*.svg',
 ]);
 
 // Node 20.9 or newer: the oldest Node every peer supports (aws-cdk-lib declares >= 20.0.0,

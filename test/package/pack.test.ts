@@ -13,7 +13,9 @@ const bundled: string[] = manifest.bundledDependencies;
 
 /** Every path the package may hold. */
 function allowed(file: string): boolean {
-  if (['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', 'bin/scale-ladder.js', 'docs/install.md'].includes(file)) return true;
+  if (['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii', 'bin/scale-ladder.js'].includes(file)) return true;
+  // The pages README links, and the diagrams it embeds.
+  if (/^docs\/[a-z-]+\.md$/.test(file) || /^docs\/diagrams\/[a-z0-9-]+\.svg$/i.test(file)) return true;
   if (/^dist\/.+\.(js|d\.ts)$/.test(file)) return true;
   // A bundled dependency and what it brings (npm docs, package.json "bundleDependencies").
   return file.startsWith('node_modules/');
@@ -38,7 +40,7 @@ describe('npm pack', () => {
 
     expect(files.filter(f => !allowed(f))).toEqual([]);
     expect(files.filter(f => NEVER.some(re => re.test(f)))).toEqual([]);
-    expect(own).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', '.jsii', 'bin/scale-ladder.js', 'docs/install.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js']));
+    expect(own).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', '.jsii', 'bin/scale-ladder.js', 'docs/install.md', 'docs/credentials.md', 'docs/security.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js']));
     // Only the declared bundled dependencies (and what they need) come along, each with its package.json.
     expect(pack.bundled).toEqual(expect.arrayContaining(bundled));
     for (const name of bundled) expect(files).toContain(`node_modules/${name}/package.json`);
