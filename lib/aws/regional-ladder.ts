@@ -93,8 +93,9 @@ export interface RegionalLadderProps {
  * minimum; an ACTIVE one adds latency routing. The same stack serves both roles, so a
  * 100M standby becomes a 1B active region in place.
  *
- * Nothing is imported from the primary stack: global clusters and credential copies are
- * found by deterministic names, the static bucket's name through an SSM parameter read
+ * Nothing is imported from the primary stack: global clusters are found by deterministic
+ * names, the replicas of the shard secrets by the name a replicated secret gives
+ * (`RegionalCredentials`), the static bucket's name through an SSM parameter read
  * by ECS across regions (full ARN). Deploy the primary stack first (the composer adds
  * that dependency).
  */

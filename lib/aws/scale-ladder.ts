@@ -148,8 +148,8 @@ export interface ScaleLadderOptions {
   /**
    * Rotate every database's credentials every 30 days (Secrets Manager's hosted single-user
    * rotation; the app reads `DATABASE_SECRET` again when a new connection fails authentication,
-   * docs/credentials.md). On rungs with other regions (100M, 1B) rotation stays off: their copies
-   * of the credentials would not follow it.
+   * docs/credentials.md). On rungs with other regions (100M, 1B) their apps read the replicas of
+   * the same secrets, which follow each rotation (`RegionalCredentials`).
    * @default true
    */
   readonly credentialRotation?: boolean;
@@ -247,7 +247,7 @@ export class ScaleLadder extends Construct {
     const authentication = requireBoolean('authentication', props.authentication) ?? spec.operations.authentication;
     if (props.authCallbackUrls !== undefined) UserDirectory.validUrls(props.authCallbackUrls, 'authCallbackUrls');
     if (props.authDomainPrefix !== undefined) UserDirectory.validDomainPrefix(props.authDomainPrefix, 'authDomainPrefix');
-    const rotation = (requireBoolean('credentialRotation', props.credentialRotation) ?? true) && otherRegions.length === 0;
+    const rotation = requireBoolean('credentialRotation', props.credentialRotation) ?? true;
     stampRung(stack, tier, this.node.path);
     const alertTopic = new AlertTopic(this, 'Alerts', { email: props.alertEmail });
     this.alerts = alertTopic.topic;

@@ -8,14 +8,15 @@ import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 import { stackWithNetwork, testStack } from '../support/stacks';
 
 /*
- * Database credentials rotate from 10K on the rungs that run in one region (docs/credentials.md):
+ * Database credentials rotate from 10K on every rung (docs/credentials.md); on 100M and 1B the other
+ * regions read the replicas of the same secrets, which follow each rotation:
  * hosted single-user rotation every 30 days, first rotation at the schedule (not at deploy), one
  * Secrets Manager endpoint per VPC; the app learns where its password comes from (DATABASE_SECRET).
  * Switching it on adds resources and updates no secret.
  */
 
 const image = AppImage.fromRegistry(DEFAULT_IMAGE);
-const ROTATING = ['10K', '100K', '1M', '10M'];
+const ROTATING = ['10K', '100K', '1M', '10M', '100M', '1B'];
 
 const ofType = (template: any, type: string): Array<[string, any]> =>
   Object.entries<any>(template.Resources).filter(([, r]) => r.Type === type);
@@ -110,14 +111,43 @@ describe('the app is told where its password comes from (DATABASE_SECRET)', () =
     expect(JSON.stringify(parameter.Properties.Value)).toContain('\\"DATABASE_SECRET\\":');
   });
 
-  test('the other regions name the replicated copy they read DATABASE_PASSWORD from', () => {
+  test('the other regions name the replica of shard 0\'s secret, and read DATABASE_PASSWORD from it', () => {
+    const pointer = '{{resolve:secretsmanager:scale-ladder/ScaleLadder/shard0/secret-name:SecretString:::}}';
     for (const region of ['us-west-2', 'eu-west-1']) {
       const template = awsTemplatesJson('1B')[`${STACK_ID}-${region}`];
       for (const [, task] of ofType(template, 'AWS::ECS::TaskDefinition')) {
         const app = task.Properties.ContainerDefinitions[0];
         const env = Object.fromEntries(app.Environment.map((e: any) => [e.Name, e.Value]));
-        expect(env.DATABASE_SECRET).toBe('scale-ladder/ScaleLadder/shard0');
+        expect(env.DATABASE_SECRET).toBe(pointer);
+        const password = app.Secrets.find((s: any) => s.Name === 'DATABASE_PASSWORD').ValueFrom;
+        expect(JSON.stringify(password)).toContain(`:secret:${pointer}:password::`);
+        expect(JSON.stringify(password)).toContain(region);
       }
+    }
+  });
+});
+
+describe.each([['100M', ['us-west-2']], ['1B', ['eu-west-1', 'us-west-2']]])('on %s the shard secrets replicate to the other regions', (rung, regions) => {
+  const primary = awsTemplateJson(rung as string);
+  const shards = Tier.fromName(rung as string).spec.database!.shards;
+
+  test('every cluster\'s own secret has a replica in each other region', () => {
+    const secrets = ofType(primary, 'AWS::SecretsManager::Secret').filter(([id]) => /^ScaleLadderApp(Database|Shards)/.test(id));
+    expect(secrets).toHaveLength(shards);
+    for (const [, secret] of secrets) {
+      expect(secret.Properties.ReplicaRegions.map((r: any) => r.Region).sort()).toEqual([...(regions as string[])].sort());
+    }
+  });
+
+  test('a replicated secret per shard holds the shard secret\'s name (no credential), under a fixed name', () => {
+    const pointers = ofType(primary, 'AWS::SecretsManager::Secret').filter(([id]) => id.startsWith('AppGlobalCredentials'));
+    expect(pointers.map(([, p]) => p.Properties.Name).sort()).toEqual(
+      Array.from({ length: shards }, (_, i) => `scale-ladder/ScaleLadder/shard${i}/secret-name`).sort());
+    for (const [, pointer] of pointers) {
+      expect(pointer.DeletionPolicy).toBe('Retain');
+      expect(pointer.Properties.ReplicaRegions.map((r: any) => r.Region).sort()).toEqual([...(regions as string[])].sort());
+      expect(JSON.stringify(pointer.Properties.SecretString)).toMatch(/"Ref":"ScaleLadderApp(Database|Shards(Shard\d)?)ClusterSecret/);
+      expect(JSON.stringify(pointer.Properties.SecretString)).not.toContain('resolve:secretsmanager');
     }
   });
 });
@@ -139,13 +169,16 @@ describe('climbs stay safe: rotation adds resources and updates no secret', () =
     expect(schedules.length).toBe(from === '1K' ? 1 : from === '1M' ? 3 : 0);
   });
 
-  test('10M → 100M switches rotation off (the other regions\' copies would not follow it) and removes only rotation resources, nothing that holds data', () => {
-    const result = plan('10M', '100M');
+  test.each([['10M', '100M'], ['100M', '1B']])('%s → %s keeps rotation: removes no rotation resource, and updates secrets only by adding replica regions', (from, to) => {
+    const result = plan(from, to);
+    expect(result.changes.filter(c => c.stateful && (c.action === 'REPLACE' || c.action === 'REMOVE'))).toEqual([]);
     const removed = result.changes.filter(c => c.action === 'REMOVE' && c.id.startsWith(`${STACK_ID}/`));
-    expect(removed.filter(c => c.stateful)).toEqual([]);
-    expect([...new Set(removed.filter(c => /Rotation|SecretsManagerEndpoint|SecretAttachmentPolicy/.test(c.id)).map(c => c.type))].sort()).toEqual([
-      'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::VPCEndpoint', 'AWS::SecretsManager::ResourcePolicy', 'AWS::SecretsManager::RotationSchedule',
-    ]);
+    expect(removed.filter(c => /Rotation|SecretsManagerEndpoint|SecretAttachmentPolicy/.test(c.id))).toEqual([]);
+    const secrets = result.changes.filter(c => c.type === 'AWS::SecretsManager::Secret' && c.action !== 'ADD');
+    expect(secrets.filter(c => c.action !== 'UPDATE' || !c.properties?.every(p => p === 'ReplicaRegions'))).toEqual([]);
+    // Every shard secret the lower rung has gains its replicas in place.
+    if (from === '10M') expect(secrets.filter(c => /ClusterSecret/.test(c.id)).length).toBe(Tier.fromName(from).spec.database!.shards);
+    expect(result.changes.filter(c => c.type === 'AWS::SecretsManager::RotationSchedule' && c.action !== 'ADD')).toEqual([]);
   });
 });
 
