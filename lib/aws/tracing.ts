@@ -141,6 +141,17 @@ export class Tracing extends Construct {
       healthCheck: { command: ['/healthcheck'] },
     });
     appContainer.addContainerDependencies({ container: collector, condition: ecs.ContainerDependencyCondition.START });
+    // cdk-nag's ECS2 is raised by any plain variable of the task definition's containers, and an
+    // acknowledgement of it covers them all: acknowledge it here only when the OTEL_* variables are
+    // the app container's only ones, so it never hides a variable someone else added (the ladder's
+    // services acknowledge their own contract variables).
+    const ownEnvironment = (appContainer.renderContainerDefinition().environment ?? []) as unknown[];
+    if (ownEnvironment.length === 0) {
+      Validations.of(taskDefinition).acknowledge({
+        id: 'AwsSolutions-ECS2',
+        reason: 'The OTEL_* variables are the local collector address and a service name, not secrets.',
+      });
+    }
     appContainer.addEnvironment('OTEL_EXPORTER_OTLP_ENDPOINT', Tracing.OTLP_ENDPOINT);
     appContainer.addEnvironment('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf');
     appContainer.addEnvironment('OTEL_SERVICE_NAME', serviceName);
