@@ -157,7 +157,7 @@ export class SeparatedDatabase extends Construct {
     } else {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotation is switched off (credentialRotation: false), e.g. while copies of this secret in other regions cannot follow a rotation; docs/credentials.md gives the procedure to rotate by hand.',
+        reason: 'Rotation is switched off (credentialRotation: false), e.g. while the app does not yet read its secret again on a failed login; docs/credentials.md gives the procedure to rotate by hand.',
       });
     }
     if (!props.monitoringRole) acknowledgeManagedPolicy(this, 'service-role/AmazonRDSEnhancedMonitoringRole', 'Enhanced monitoring uses the AWS managed policy built for it.');
