@@ -235,21 +235,6 @@ interface Fix {
 
 const FIXES: Fix[] = [
   {
-    id: 'AwsSolutions-IAM5',
-    reason: /^Wildcards come from CDK grants scoped to this server/,
-    fix: 'Remove it: it suppresses no finding on 1K or 10K (the server\'s grants name their resources), and as an acknowledgement of the whole rule it would hide any wildcard grant added to the server later; acknowledge such a grant by its resource (`AwsSolutions-IAM5[Resource::…]`, built with `nagArn` as the rest of lib/aws does) if one is ever needed.',
-  },
-  {
-    id: 'AwsSolutions-SMG4',
-    reason: /^Rotation is switched off/,
-    fix: 'On 100M and 1B the other regions read replicated copies of the shard secrets, made at deploy, which a rotation of the shard secret does not reach. Rotating through the copy instead (it holds the same user, password and host; "if you turn on rotation for your primary secret, Secrets Manager rotates the secret in the primary Region, and the new secret value propagates to all of the associated replica secrets", "Replicate AWS Secrets Manager secrets across Regions": https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html), with the primary region\'s app reading the copy too, would let the credentials rotate on every rung and retire this acknowledgement and the one on the copies.',
-  },
-  {
-    id: 'AwsSolutions-SMG4',
-    reason: /^These are copies of the shard secrets/,
-    fix: 'See the shard secrets\' note above: rotate through these copies, whose replicas then follow each rotation.',
-  },
-  {
     id: 'AwsSolutions-SMG4',
     reason: /^No hosted rotation exists for an ElastiCache AUTH token/,
     fix: 'Automate the documented procedure: a rotation function that calls ModifyReplicationGroup with the new token and `AuthTokenUpdateStrategy` ROTATE (old and new tokens both accepted), waits for the app to reconnect, then SET; or move to RBAC users, whose passwords Secrets Manager can rotate ("Authenticating with the Valkey and Redis OSS AUTH command", Amazon ElastiCache User Guide: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html).',
@@ -262,10 +247,6 @@ const FIXES: Fix[] = [
   {
     id: 'AwsSolutions-CFR3',
     fix: 'Turn on WAF logging (`AWS::WAFv2::LoggingConfiguration` to a log group named `aws-waf-logs-…`) — the reason says WAF logs cover the edge, but no rung has a logging configuration — and CloudFront standard logs to a bucket with ACLs enabled (`ObjectOwnership: BucketOwnerPreferred`), which the rule checks ("Logging web ACL traffic", AWS WAF Developer Guide: https://docs.aws.amazon.com/waf/latest/developerguide/logging.html; "Standard logging (access logs)", CloudFront Developer Guide: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html).',
-  },
-  {
-    id: 'AwsSolutions-CFR4',
-    fix: 'Acknowledge only without `zone`: with a zone (every demo rung) the distribution has its ACM certificate and `TLSv1.2_2021`, and cdk-nag finds nothing, so the unconditional acknowledgement would only hide a regression.',
   },
   {
     id: 'AwsSolutions-CFR5',
