@@ -59,9 +59,9 @@ describe(`docs/compliance.md (regenerate with \`${REGENERATE}\`)`, () => {
   test('a hand-written fix that no longer matches an acknowledgement is listed as stale', () => {
     const current = complianceMarkdown({ acknowledgements, unacknowledged, sites });
     expect(current).not.toContain('match no acknowledgement any more');
-    const withoutCfr4 = acknowledgements.filter(a => a.id !== 'AwsSolutions-CFR4');
-    expect(complianceMarkdown({ acknowledgements: withoutCfr4, unacknowledged, sites }))
-      .toContain('match no acknowledgement any more (the code changed: update or drop them):\n\n- `AwsSolutions-CFR4`\n');
+    const withoutCfr5 = acknowledgements.filter(a => a.id !== 'AwsSolutions-CFR5');
+    expect(complianceMarkdown({ acknowledgements: withoutCfr5, unacknowledged, sites }))
+      .toContain('match no acknowledgement any more (the code changed: update or drop them):\n\n- `AwsSolutions-CFR5`\n');
   });
 
   test('findings no acknowledgement covers are listed, by rung and resource', () => {
