@@ -53,7 +53,7 @@ export function renderPlan(plan: UpgradePlan): string[] {
     lines.push(...losing.map(c => `  ${c.id} (${c.type}) ${c.action === 'REPLACE' ? 'replaced' : 'deleted'}${c.lost ? `: loses ${c.lost}` : ''}`));
   }
   if (plan.migrations.length) {
-    lines.push('', 'Migration steps (run them as part of the swap):');
+    lines.push('', 'Migration steps (run them as part of the swap; run the commands of each step as a bash script, so a STOP check ends the script, not your shell):');
     plan.migrations.forEach((m, i) => {
       lines.push(`  ${i + 1}. ${m.title}`);
       lines.push(...m.instructions.split('\n').map(l => `     ${l}`));

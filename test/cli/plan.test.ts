@@ -74,7 +74,7 @@ describe('scale-ladder plan', () => {
     const result = await runCli(['plan', '--cloud', 'aws', '--from', '1K', '--to', '10K']);
     expect(result.code).toBe(0);
     const text = result.stdout;
-    expect(text).toContain('Migration steps (run them as part of the swap):\n  1. Copy the data\n     run this\n     then that\n');
+    expect(text).toContain('Migration steps (run them as part of the swap; run the commands of each step as a bash script, so a STOP check ends the script, not your shell):\n  1. Copy the data\n     run this\n     then that\n');
     expect(text.trimEnd().split('\n').pop()).toBe('verdict: MIGRATION');
   });
 
