@@ -3,7 +3,7 @@ import { RungStamp } from '../core/rung-stamp';
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/shard-rebalance';
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
-import { intermediateRung, Interruption, MigrationKind, MigrationStep, shardCountOf } from '../core/upgrade-plan';
+import { intermediateRung, Interruption, MigrationKind, MigrationStep, shardCountOf, STEP_SOURCE } from '../core/upgrade-plan';
 
 /*
  * The AWS instructions for each step a climb needs besides `cdk deploy`, with the stack
@@ -357,7 +357,7 @@ export function stackRemovalSteps(fromTemplates: Templates, toTemplates: Templat
 export function stepInterruptions(steps: readonly MigrationStep[], fromTemplates: Templates, toTemplates: Templates): Interruption[] {
   const stack = primaryStack(toTemplates);
   const zoned = hasAppRecord(toTemplates);
-  const source = 'this plan\'s migration step';
+  const source = STEP_SOURCE;
   return steps.flatMap(step => {
     if (step.title.startsWith('Copy the server\'s PostgreSQL')) {
       return [{ id: `${primaryStack(fromTemplates)}/Server`, what: 'the app is stopped while the copy runs (no writes are lost: it restarts on one database or the other)', downtime: 'as long as the dump, restore and verification take (minutes per GiB of data)', source }];

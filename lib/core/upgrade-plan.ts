@@ -18,6 +18,9 @@ export interface ResourceChange extends PlannedChange {
 }
 
 export type MigrationStep = PlannedStep;
+
+/** The `source` of an interruption that a migration step causes (rather than an in-place change). */
+export const STEP_SOURCE = 'this plan\'s migration step';
 export type Interruption = PlannedInterruption;
 
 /** The plan with its closed sets narrowed (the planners build it; the public API returns it as a PlanReport). */

@@ -7,7 +7,8 @@ import { expectedAssignments, movesArgument, rebalanceBatches } from '../core/sh
 import { ShardRouter } from '../core/shard-router';
 import { Tier } from '../core/tier';
 import {
-  ChangeAction, intermediateRung, Interruption, losesData, MigrationStep, requiredMigrations, ResourceChange, shardCountOf, UpgradePlan, verdictOf,
+  ChangeAction, intermediateRung, Interruption, losesData, MigrationStep, requiredMigrations, ResourceChange, shardCountOf, STEP_SOURCE,
+  UpgradePlan, verdictOf,
 } from '../core/upgrade-plan';
 
 export { COMMON_FORCE_NEW, databaseVersionChange, DELETION_PROTECTION, deletionGuards, FORCE_NEW, FORCE_NEW_SOURCE, forceNewAttributes, forcesReplacement, IN_PLACE, inPlaceUpdate } from './update-behaviour';
@@ -1001,6 +1002,17 @@ export function planStack(
   if (!fromStamp || !toStamp) return { changes, migrations: first, interruptions, notes, unsafe: versions.unsafe };
   const side = new Side(fromConfig, fromStamp, 'before', name);
   const migrations = [...first, ...gcpMigrationSteps(fromStamp, toStamp, fromConfig, toConfig, name)];
+  // The copy stops the app for its duration (copySteps); the retirement and the server's return
+  // move traffic in an order that keeps it served (targeted applies, DNS before removal).
+  if (requiredMigrations(fromStamp, toStamp).includes('SERVER_DATABASE_TO_MANAGED')) {
+    const vm = side.one('google_compute_instance', VM);
+    interruptions.push({
+      id: vm?.address ?? `${stack}:server`,
+      what: 'the app is down while the copy runs (Caddy answers 502; no write is lost: it restarts on one database or the other)',
+      downtime: 'as long as the dump, restore and verification take (minutes per GiB of data)',
+      source: STEP_SOURCE,
+    });
+  }
   let unsafe = versions.unsafe;
   if (toStamp.shards < fromStamp.shards) {
     // The bucket assignment is owned at run time (README, "Growing the shards"): the plan cannot

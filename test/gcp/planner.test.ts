@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { rung } from './support';
 import { Tier } from '../../lib';
-import { verdictOf } from '../../lib/core/upgrade-plan';
+import { STEP_SOURCE, verdictOf } from '../../lib/core/upgrade-plan';
 import { databaseVersionChange, diffConfigs, flatten, forcesReplacement, gcpInterruptions, inPlaceUpdate, planGcp, planGcpConfigs, replacementCause } from '../../lib/gcp/planner';
 
 const clone = (x: any) => JSON.parse(JSON.stringify(x));
@@ -307,4 +307,15 @@ test('all cdktf imports stay inside lib/gcp, and Google resources come only from
   };
   walk(root);
   expect(offenders).toEqual([]);
+});
+
+describe('outages the steps cause', () => {
+  test('1K → 10K lists the app\'s downtime during the copy as an interruption', () => {
+    const plan = planGcp('1K', '10K');
+    expect(plan.interruptions).toContainEqual(expect.objectContaining({
+      what: expect.stringMatching(/^the app is down while the copy runs/),
+      source: STEP_SOURCE,
+    }));
+    expect(planGcp('10K', '100K').interruptions.some(i => /copy runs/.test(i.what))).toBe(false);
+  });
 });
