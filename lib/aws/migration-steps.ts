@@ -10,6 +10,15 @@ import { intermediateRung, Interruption, MigrationKind, MigrationStep, shardCoun
  * names and output keys read from the synthesized templates. Internal (the planner).
  */
 
+/** How the steps' titles start (stepInterruptions recognises a step by it). */
+const TITLE = {
+  copy: 'Copy the server\'s PostgreSQL into the managed database',
+  retire: 'Retire the single server',
+  back: 'Bring the single server back',
+  toEdge: 'Move your DNS name to CloudFront',
+  fromEdge: 'Move your DNS name back to the load balancer',
+};
+
 /** A set of synthesized stacks: stack name → CloudFormation template. */
 type Templates = Record<string, any>;
 
@@ -79,7 +88,7 @@ function copyStep(from: RungStamp, to: RungStamp, templates: Templates, via?: Ti
   const stack = primaryStack(templates);
   const copyRung = via?.name ?? to.tier;
   return {
-    title: `Copy the server's PostgreSQL into the managed database (${from.tier} → ${copyRung})`,
+    title: `${TITLE.copy} (${from.tier} → ${copyRung})`,
     instructions: [
       ...(via ? [
         `One deploy cannot do ${from.tier} → ${to.tier}: the copy runs on the server, and rung ${to.tier} retires it.`,
@@ -111,7 +120,7 @@ function retirementStep(from: RungStamp, to: RungStamp, fromTemplates: Templates
   const stack = primaryStack(fromTemplates);
   const entry = stackWithOutput(toTemplates, 'DistributionDomain') ? 'DistributionDomain' : 'LoadBalancerDns';
   return {
-    title: `Retire the single server (${from.tier} → ${to.tier})`,
+    title: `${TITLE.retire} (${from.tier} → ${to.tier})`,
     instructions: [
       `Rung ${to.tier} removes the server, its volume attachment and its address association; the data volume and the`,
       'Elastic IP stay (both retained).',
@@ -235,7 +244,7 @@ function serverReturnStep(from: RungStamp, to: RungStamp, toTemplates: Templates
   const stack = primaryStack(toTemplates);
   const zoned = hasAppRecord(toTemplates);
   return {
-    title: `Bring the single server back (${from.tier} → ${to.tier})`,
+    title: `${TITLE.back} (${from.tier} → ${to.tier})`,
     instructions: [
       `Rung ${to.tier} runs the server again and removes the load balancer and the fleet. The server is a new instance with a`,
       'new Elastic IP (the address retired on the way up is not reused); it attaches the retained data volume but serves from the',
@@ -276,7 +285,7 @@ export function edgeCutoverSteps(fromTemplates: Templates, toTemplates: Template
   const stack = primaryStack(after ? toTemplates : fromTemplates);
   if (after) {
     return [{
-      title: 'Move your DNS name to CloudFront',
+      title: TITLE.toEdge,
       instructions: [
         'This deploy puts CloudFront and its web ACL in front of the load balancer, which from then on refuses every request',
         'that does not come through CloudFront (403). The stacks own no DNS record (no zone given), so your name still points at',
@@ -288,7 +297,7 @@ export function edgeCutoverSteps(fromTemplates: Templates, toTemplates: Template
     }];
   }
   return [{
-    title: 'Move your DNS name back to the load balancer',
+    title: TITLE.fromEdge,
     instructions: [
       'This deploy removes CloudFront; the load balancer accepts every request again. The stacks own no DNS record (no zone',
       'given), so your name still points at the distribution, which CloudFormation deletes in the cleanup phase at the end of',
@@ -353,17 +362,18 @@ export function stackRemovalSteps(fromTemplates: Templates, toTemplates: Templat
   });
 }
 
+
 /** The outages the steps themselves cause (the copy stops the app; a DNS move the stacks do not own leaves a gap). */
 export function stepInterruptions(steps: readonly MigrationStep[], fromTemplates: Templates, toTemplates: Templates): Interruption[] {
   const stack = primaryStack(toTemplates);
   const zoned = hasAppRecord(toTemplates);
   const source = STEP_SOURCE;
   return steps.flatMap(step => {
-    if (step.title.startsWith('Copy the server\'s PostgreSQL')) {
+    if (step.title.startsWith(TITLE.copy)) {
       return [{ id: `${primaryStack(fromTemplates)}/Server`, what: 'the app is stopped while the copy runs (no writes are lost: it restarts on one database or the other)', downtime: 'as long as the dump, restore and verification take (minutes per GiB of data)', source }];
     }
     if (zoned) return [];
-    if (step.title.startsWith('Retire the single server') || step.title.startsWith('Move your DNS name') || step.title.startsWith('Bring the single server back')) {
+    if ([TITLE.retire, TITLE.back, TITLE.toEdge, TITLE.fromEdge].some(t => step.title.startsWith(t))) {
       return [{ id: `${stack}/entry point`, what: `${step.title}: the old entry point stops answering in the deploy and your DNS (not owned by the stacks) still points at it`, downtime: 'from that moment until your record has moved and its old TTL has passed', source }];
     }
     return [];

@@ -33,25 +33,27 @@ export function referencesIn(value: unknown, ids: ReadonlySet<string>, out: Set<
 }
 
 let spec: any;
-/** Whether the resource specification says changing `property` of `type` (may) replace it; unknown counts as yes. */
-export function specReplaces(type: string, property: string): boolean {
+/** The resource spec of the type, loaded once: the database cloudformation-diff reads its replacement impacts from. */
+function specOf(type: string): any {
   if (!spec) {
-    // The same database cloudformation-diff reads its replacement impacts from, resolved from it
-    // (a dependency of the bundled @aws-cdk/cloudformation-diff, not of this package).
+    // Resolved from the bundled @aws-cdk/cloudformation-diff, whose dependency it is (not this package's).
     const from = { paths: [require.resolve('@aws-cdk/cloudformation-diff')] };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     spec = require(require.resolve('@aws-cdk/aws-service-spec', from)).loadAwsServiceSpecSync();
   }
-  const resource = spec.lookup('resource', 'cloudFormationType', 'equals', type)[0];
-  const prop = resource?.properties?.[property];
+  return spec.lookup('resource', 'cloudFormationType', 'equals', type)[0];
+}
+
+/** Whether the resource specification says changing `property` of `type` (may) replace it; unknown counts as yes. */
+export function specReplaces(type: string, property: string): boolean {
+  const prop = specOf(type)?.properties?.[property];
   // The spec leaves causesReplacement out for properties that update in place.
   return prop === undefined || prop.causesReplacement === 'yes' || prop.causesReplacement === 'maybe';
 }
 
 /** Whether the resource specification marks resources of `type` as stateful. */
 export function specStateful(type: string): boolean {
-  if (!spec) specReplaces('AWS::CloudFormation::WaitConditionHandle', '');
-  return spec.lookup('resource', 'cloudFormationType', 'equals', type)[0]?.isStateful === true;
+  return specOf(type)?.isStateful === true;
 }
 
 export interface CascadeInput {
