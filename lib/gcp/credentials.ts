@@ -3,6 +3,7 @@ import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-ma
 import { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { baseSettings, GcpBaseProps, labels, PROTECT } from './common';
+import { requirePattern } from '../core/errors';
 
 /** Props of `DatabaseCredentials`. */
 export interface DatabaseCredentialsProps extends GcpBaseProps {
@@ -15,16 +16,17 @@ export interface DatabaseCredentialsProps extends GcpBaseProps {
 
 /**
  * The app's PostgreSQL password: generated once (hashicorp/random `random_password`), kept in a
- * Secret Manager secret and shared by the server-local database, the managed database and
- * every shard, so a climb never changes what the app connects with. Everything here is
- * protected: losing it locks the app out of its data.
+ * Secret Manager secret (`<name>-database-password`): the server-local database's and the
+ * managed database's (shard 0). From 10M each further shard has its own secret
+ * (`InstancePasswordSecret`, `<name>-db-shard-<i>-password`) whose first version is this same
+ * password, so a climb never changes what the app connects with. Everything here is protected:
+ * losing it locks the app out of its data.
  *
- * Not rotated on a schedule: Secret Manager rotates nothing by itself (a rotation schedule only
- * sends a Pub/Sub notification: cloud.google.com/secret-manager/docs/secret-rotation), and
- * PostgreSQL keeps one password per user, so a job that changes this one password on every
- * instance and the secret cannot do it at once: new connections to an instance fail between the
- * two. docs/credentials.md gives the procedure (and why the app reads `DATABASE_SECRET` again when
- * a connection fails authentication).
+ * Secret Manager rotates nothing by itself (a rotation schedule only sends a Pub/Sub
+ * notification: cloud.google.com/secret-manager/docs/secret-rotation); `CredentialRotation`
+ * rotates each instance's password and then its own secret, one pair at a time, and the app
+ * reads `DATABASE_SECRET` (or its shard's `secret`) again when a connection fails authentication
+ * (docs/credentials.md).
  */
 export class DatabaseCredentials extends Construct {
   /** The generated password (`random_password`; its `result` is sensitive). */
@@ -70,6 +72,54 @@ export class DatabaseCredentials extends Construct {
   /** The password as a Terraform reference (sensitive). */
   public get passwordValue(): string {
     return this.password.getStringAttribute('result');
+  }
+}
+
+/** Props of `InstancePasswordSecret`. */
+export interface InstancePasswordSecretProps extends GcpBaseProps {
+  /** The secret id, e.g. `app-db-shard-1-password`. */
+  readonly secretId: string;
+  /** The first version's data: the password the instance's user is created with (sensitive). */
+  readonly initialPassword: string;
+  /**
+   * The layer label.
+   * @default 'credentials'
+   */
+  readonly layer?: string;
+}
+
+/**
+ * One instance's own password secret (a shard's, from 10M): the first version holds the password
+ * the instance's user was created with, and later versions are added by the rotation job only
+ * (`CredentialRotation`). Terraform never writes the version again: `secret_data` is ForceNew
+ * (terraform-provider-google v6.50.0 google/services/secretmanager/resource_secret_manager_secret_version.go)
+ * and ignored after creation (developer.hashicorp.com/terraform/language/meta-arguments/lifecycle,
+ * "ignore_changes"). Protected like every credential.
+ */
+export class InstancePasswordSecret extends Construct {
+  /** The secret. */
+  public readonly secret: SecretManagerSecret;
+  /** Its first version. */
+  public readonly initialVersion: SecretManagerSecretVersion;
+
+  constructor(scope: Construct, id: string, props: InstancePasswordSecretProps) {
+    super(scope, id);
+    const { project, name } = baseSettings(props);
+    const secretId = requirePattern('secretId', props.secretId, /^[A-Za-z0-9_-]{1,255}$/, "a Secret Manager secret id such as 'app-db-shard-1-password'");
+    this.secret = new SecretManagerSecret(this, 'Secret', {
+      project,
+      secretId,
+      replication: { auto: {} },
+      deletionProtection: true,
+      labels: labels(name, props.layer ?? 'credentials'),
+      lifecycle: PROTECT,
+    });
+    this.initialVersion = new SecretManagerSecretVersion(this, 'InitialVersion', {
+      secret: this.secret.id,
+      secretData: props.initialPassword,
+      deletionPolicy: 'DISABLE',
+      lifecycle: { ...PROTECT, ignoreChanges: ['secret_data'] },
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
 import { DATABASE_NAME, DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, shardMapJson } from './cloud-sql';
 import { baseSettings, GcpBaseProps, readerDnsName, requireDomain } from './common';
+import { CredentialRotation } from './credential-rotation';
 import { DatabaseCredentials } from './credentials';
 import { GeoRoutedRegions } from './geo-routed-regions';
 import { Network } from './network';
@@ -98,6 +99,16 @@ export interface ScaleLadderOptions extends GcpBaseProps {
    * @default - `domainName`'s host is authorized when given; else Identity Platform's own list
    */
   readonly authCallbackUrls?: string[];
+  /**
+   * Rotate every database's password monthly (from 10K, the first rung with the managed
+   * database; checked on every rung, no effect on 1K): a Cloud Run job started by Cloud
+   * Scheduler sets a new password on each Cloud SQL instance and then adds it to that instance's
+   * own secret, one instance at a time (`CredentialRotation`; the app reads `DATABASE_SECRET`, or
+   * its shard's `secret`, again when a new connection fails authentication, docs/credentials.md).
+   * The first rotation runs at the schedule's next time, never during the deploy.
+   * @default true
+   */
+  readonly credentialRotation?: boolean;
 }
 
 /** Props of `ScaleLadder`. */
@@ -151,6 +162,8 @@ export class ScaleLadder extends Construct {
   public readonly rebalanceJob?: ShardRebalanceJob;
   /** The user directory (from 1M by default; see `authentication`). */
   public readonly userDirectory?: UserDirectory;
+  /** The monthly password rotation, from 10K unless `credentialRotation` is false. */
+  public readonly credentialRotation?: CredentialRotation;
 
   constructor(scope: Construct, id: string, props: ScaleLadderProps) {
     super(scope, id);
@@ -171,6 +184,9 @@ export class ScaleLadder extends Construct {
       if (props.domainName === undefined) {
         throw new ScaleLadderError(`dnsZone needs domainName (the record the stack owns in zone '${props.dnsZone}'), got no domainName`);
       }
+    }
+    if (props.credentialRotation !== undefined && typeof props.credentialRotation !== 'boolean') {
+      throw new ScaleLadderError(`credentialRotation must be a boolean (true or false), got ${JSON.stringify(props.credentialRotation)}`);
     }
     if (props.authentication !== undefined && typeof props.authentication !== 'boolean') {
       throw new ScaleLadderError(`authentication must be a boolean (true or false), got ${JSON.stringify(props.authentication)}`);
@@ -285,7 +301,7 @@ export class ScaleLadder extends Construct {
       env.SHARD_COUNT = String(this.shards.shardInstances.length);
       env.SHARD_MAP = geoDns
         ? shardMapJson(this.shards.shardInstances.map((w, i) => ({
-          id: i, host: w.privateIpAddress, readerHost: readerDnsName(name, i).replace(/\.$/, ''), port: DATABASE_PORT, secret: this.credentials.secret.secretId,
+          id: i, host: w.privateIpAddress, readerHost: readerDnsName(name, i).replace(/\.$/, ''), port: DATABASE_PORT, secret: this.shards!.passwordSecretIds[i],
         })))
         : this.shards.shardMap;
     }
@@ -301,8 +317,20 @@ export class ScaleLadder extends Construct {
         shardMap: env.SHARD_MAP,
         bucketAssignmentSecret: this.database!.bucketAssignment.id,
         passwordSecret: this.credentials.secret.id,
+        shardPasswordSecrets: this.shards.passwordSecrets.slice(1).map(s => s.id),
         databaseUser: this.credentials.username,
         databaseName: DATABASE_NAME,
+      });
+    }
+    if (this.database && (props.credentialRotation ?? true)) {
+      // Shard 0 (the managed database) first, then every further shard, each with its own secret.
+      // Read replicas, in-region and in other regions, follow their primary.
+      const primaries = this.shards ? this.shards.shardInstances : [this.database.instance];
+      const secrets = this.shards ? this.shards.passwordSecretIds : [this.credentials.secret.secretId];
+      this.credentialRotation = new CredentialRotation(this, 'CredentialRotation', {
+        ...base,
+        pairs: primaries.map((instance, i) => ({ instance: instance.name, secretId: secrets[i] })),
+        databaseUser: this.credentials.username,
       });
     }
 
@@ -386,6 +414,7 @@ export class ScaleLadder extends Construct {
         environment: env,
         secretEnvironment: secretEnv,
       });
+      if (this.shards) namePerShardSecrets(this.regions, this.shards, env, geoDns, name);
     }
 
     this.operations = new Operations(this, 'Operations', {
@@ -414,4 +443,27 @@ export class ScaleLadder extends Construct {
     this.url = this.fleet ? this.fleet.url
       : props.domainName ? `https://${props.domainName}` : `http://${this.singleServer.address.address}`;
   }
+}
+
+/**
+ * The other regions' services get `SHARD_MAP` from `GeoRoutedRegions`, which names one secret for
+ * every shard; each shard has its own secret (rotated on its own), so each entry must name it.
+ * Sets each regional service's `SHARD_MAP` to the same map with each shard's own secret: an
+ * override of that one variable (name and value) at its position, which `runService` fixes by
+ * sorting the variables by name (cloud-run.ts). Internal.
+ */
+function namePerShardSecrets(regions: GeoRoutedRegions, shards: ShardedCluster, env: Record<string, string>, geo: boolean, appName: string): void {
+  const names = Object.keys(env).filter(k => k !== 'PORT').sort((a, b) => a.localeCompare(b));
+  const index = names.indexOf('SHARD_MAP');
+  const writers = shards.shardInstances;
+  regions.services.forEach((service, r) => {
+    const map = shardMapJson(writers.map((writer, shard) => ({
+      id: shard,
+      host: writer.privateIpAddress,
+      readerHost: geo ? readerDnsName(appName, shard).replace(/\.$/, '') : regions.replicas[r * writers.length + shard].privateIpAddress,
+      port: DATABASE_PORT,
+      secret: shards.passwordSecretIds[shard],
+    })));
+    service.addOverride(`template.containers.0.env.${index}`, { name: 'SHARD_MAP', value: map });
+  });
 }

@@ -6,7 +6,7 @@ import { baseSettings, GcpBaseProps, labels, terraformLiteral } from './common';
 import { Network } from './network';
 import { SERVER_POSTGRES_IMAGE } from './startup-script';
 import { REBALANCE_SHARDS_SCRIPT } from '../core/data-moves/rebalance-shards';
-import { requireIntInRange, requirePattern } from '../core/errors';
+import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
 
 /** Props of `ShardRebalanceJob`. */
 export interface ShardRebalanceJobProps extends GcpBaseProps {
@@ -18,8 +18,15 @@ export interface ShardRebalanceJobProps extends GcpBaseProps {
   readonly shardMap: string;
   /** The secret holding the bucket assignment (`SHARD_BUCKETS`; the job reads its `latest` version). */
   readonly bucketAssignmentSecret: string;
-  /** The secret holding the database password (the same on every shard). */
+  /** The secret holding shard 0's database password. */
   readonly passwordSecret: string;
+  /**
+   * The secrets holding the other shards' passwords, shard 1 first (each shard's own secret,
+   * `ShardedCluster.passwordSecrets`); the job reads each one's `latest` version and may read
+   * exactly these and `passwordSecret`.
+   * @default - `passwordSecret` for every shard
+   */
+  readonly shardPasswordSecrets?: string[];
   /**
    * The PostgreSQL user every shard has.
    * @default 'app'
@@ -42,9 +49,9 @@ export interface ShardRebalanceJobProps extends GcpBaseProps {
 /**
  * The shipped shard rebalance step as a Cloud Run job (`<name>-rebalance`): the library's
  * rebalance script in the stock PostgreSQL image, with the shard map, the current bucket
- * assignment and every shard's password from Secret Manager, on the VPC (direct VPC egress to
- * private ranges) and under its own service account, which may read exactly those two
- * secrets. It runs only when an operator executes it with `MOVES` (and `ACTION`);
+ * assignment and every shard's password from Secret Manager (each shard's own secret), on the
+ * VPC (direct VPC egress to private ranges) and under its own service account, which may read
+ * exactly those secrets. It runs only when an operator executes it with `MOVES` (and `ACTION`);
  * `scale-ladder plan` prints the exact commands. The job prints the new assignment; it cannot
  * publish it (the postgres image has no gcloud), so the operator adds it as the next version
  * of the assignment secret.
@@ -54,7 +61,7 @@ export class ShardRebalanceJob extends Construct {
   public readonly job: CloudRunV2Job;
   /** The job's service account. */
   public readonly serviceAccount: ServiceAccount;
-  /** Read access to the password and the bucket assignment. */
+  /** Read access to the passwords and the bucket assignment. */
   public readonly secretAccess: SecretManagerSecretIamMember[];
   /** The job's name. */
   public readonly jobName: string;
@@ -71,9 +78,16 @@ export class ShardRebalanceJob extends Construct {
       project, accountId: `${name}-rebalance`, displayName: `${name} shard rebalance job`,
     });
     const member = `serviceAccount:${this.serviceAccount.email}`;
+    const others = props.shardPasswordSecrets;
+    if (others !== undefined && (!Array.isArray(others) || others.length !== shards - 1)) {
+      throw new ScaleLadderError(`shardPasswordSecrets must name one secret for each of shards 1-${shards - 1} (${shards - 1}), got ${JSON.stringify(others)}`);
+    }
+    const passwordOf = (shard: number) => (shard === 0 || others === undefined ? props.passwordSecret : others[shard - 1]);
     this.secretAccess = [
       ['Password', props.passwordSecret],
       ['ShardBuckets', props.bucketAssignmentSecret],
+      // Construct ids of the two above are kept (Terraform addresses); each shard's own secret adds one.
+      ...(others ?? []).map((secret, i) => [`Shard${i + 1}Password`, secret]),
     ].map(([cid, secret]) => new SecretManagerSecretIamMember(this, `SecretAccess-${cid}`, {
       project, secretId: secret, role: 'roles/secretmanager.secretAccessor', member,
     }));
@@ -109,7 +123,7 @@ export class ShardRebalanceJob extends Construct {
               { name: 'PGSSLMODE', value: 'require' },
               { name: 'ACTION', value: 'move' },
               secretEnv('SHARD_BUCKETS', props.bucketAssignmentSecret),
-              ...Array.from({ length: shards }, (_, i) => secretEnv(`SHARD_${i}_PASSWORD`, props.passwordSecret)),
+              ...Array.from({ length: shards }, (_, i) => secretEnv(`SHARD_${i}_PASSWORD`, passwordOf(i))),
             ],
           }],
         },

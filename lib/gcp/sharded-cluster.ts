@@ -1,10 +1,11 @@
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import { DATABASE_PORT, MAX_REPLICAS_PER_PRIMARY, postgresPrimary, postgresReplica, ShardMapEntry, shardMapJson } from './cloud-sql';
 import { baseSettings, GcpBaseProps } from './common';
-import { DatabaseCredentials } from './credentials';
+import { DatabaseCredentials, InstancePasswordSecret } from './credentials';
 import { Network } from './network';
 import { requireIntInRange } from '../core/errors';
 
@@ -12,7 +13,11 @@ import { requireIntInRange } from '../core/errors';
 export interface ShardedClusterProps extends GcpBaseProps {
   /** The network. */
   readonly network: Network;
-  /** The user and password (the same on every shard). */
+  /**
+   * The user and the generated password: every new shard's user is created with it, and each
+   * shard's own secret (`<name>-db-shard-<i>-password`) starts with it. Shard 0 keeps
+   * `credentials.secret`.
+   */
   readonly credentials: DatabaseCredentials;
   /** Shard 0: the original instance (`SeparatedDatabase.instance`), which stays where it is. */
   readonly shardZero: SqlDatabaseInstance;
@@ -65,7 +70,11 @@ export class ShardedCluster extends Construct {
   public readonly users: SqlUser[] = [];
   /** Read replicas of the new shards, shard by shard (shard 0's are `ReadReplicaSet`'s). */
   public readonly replicas: SqlDatabaseInstance[] = [];
-  /** The shard map (JSON, with Terraform references for the hosts). */
+  /** Every shard's password secret, shard 0 (`credentials.secret`) first. */
+  public readonly passwordSecrets: SecretManagerSecret[];
+  /** The new shards' own password secrets (1…N-1). */
+  public readonly shardSecrets: InstancePasswordSecret[] = [];
+  /** The shard map (JSON, with Terraform references for the hosts; each entry names its shard's secret). */
   public readonly shardMap: string;
 
   private readonly replicasByShard: SqlDatabaseInstance[][];
@@ -78,6 +87,7 @@ export class ShardedCluster extends Construct {
     requireIntInRange('readReplicas', perShard, 0, MAX_REPLICAS_PER_PRIMARY - (props.otherReplicasPerShard ?? 0));
     const tier = props.databaseTier ?? 'db-custom-2-7680';
     this.shardInstances = [props.shardZero];
+    this.passwordSecrets = [props.credentials.secret];
     this.replicasByShard = [[]];
     const entries: ShardMapEntry[] = [{
       id: 0,
@@ -102,6 +112,20 @@ export class ShardedCluster extends Construct {
         username: props.credentials.username,
         password: props.credentials.passwordValue,
       });
+      // The shard's own secret, named after its instance; its first version is the password the
+      // user above is created with, so adding it changes no password (and no user: password is
+      // not ForceNew on google_sql_user, terraform-provider-google v6.50.0
+      // google/services/sql/resource_sql_user.go, and nothing about the user changes here).
+      const own = new InstancePasswordSecret(shard, 'PasswordSecret', {
+        project,
+        region,
+        name,
+        secretId: `${instanceName}-password`,
+        initialPassword: props.credentials.passwordValue,
+        layer: 'ShardedCluster',
+      });
+      this.shardSecrets.push(own);
+      this.passwordSecrets.push(own.secret);
       const replicas: SqlDatabaseInstance[] = [];
       for (let j = 1; j <= perShard; j++) {
         replicas.push(postgresReplica(shard, `Replica${j}`, {
@@ -125,10 +149,15 @@ export class ShardedCluster extends Construct {
         host: primary.instance.privateIpAddress,
         readerHost: (replicas[0] ?? primary.instance).privateIpAddress,
         port: DATABASE_PORT,
-        secret: props.credentials.secret.secretId,
+        secret: own.secret.secretId,
       });
     }
     this.shardMap = shardMapJson(entries);
+  }
+
+  /** The secret ids of every shard's password, shard 0 first (the `secret` of each `SHARD_MAP` entry). */
+  public get passwordSecretIds(): string[] {
+    return this.passwordSecrets.map(s => s.secretId);
   }
 
   /** The in-region read replicas of shard `shard` (empty for shard 0: see `ReadReplicaSet`). */
