@@ -19,6 +19,13 @@ import { ScriptVariable } from '../core/data-moves/script-variable';
  * secret, and no pair starts before the previous one is complete.
  */
 
+/** The default image: the Google Cloud CLI, from Artifact Registry. */
+export const CREDENTIAL_ROTATION_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable';
+/** The default schedule (unix-cron, UTC): monthly, at 05:00 on the 1st. */
+export const CREDENTIAL_ROTATION_SCHEDULE = '0 5 1 * *';
+/** What the rotation service account may do on each of its instances (a custom role, granted per instance). */
+export const CREDENTIAL_ROTATION_SQL_PERMISSIONS: readonly string[] = ['cloudsql.instances.get', 'cloudsql.users.update'];
+
 /** The environment `CREDENTIAL_ROTATION_SCRIPT` reads. */
 export const CREDENTIAL_ROTATION_VARIABLES: readonly ScriptVariable[] = [
   { name: 'ROTATION_PAIRS', required: true, secret: false, description: 'Space-separated `instance=secret` pairs, rotated in this order: a Cloud SQL instance id and the Secret Manager secret (id or resource name) that holds its password.' },

@@ -7,7 +7,7 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import { baseSettings, GcpBaseProps, labels, terraformLiteral } from './common';
-import { CREDENTIAL_ROTATION_SCRIPT } from './credential-rotation-script';
+import { CREDENTIAL_ROTATION_IMAGE, CREDENTIAL_ROTATION_SCHEDULE, CREDENTIAL_ROTATION_SCRIPT, CREDENTIAL_ROTATION_SQL_PERMISSIONS } from './credential-rotation-script';
 import { requirePattern, ScaleLadderError } from '../core/errors';
 
 /** One Cloud SQL instance and the secret that holds its `app` password. */
@@ -41,13 +41,6 @@ export interface CredentialRotationProps extends GcpBaseProps {
    */
   readonly image?: string;
 }
-
-/** The default image: the Google Cloud CLI, from Artifact Registry. */
-export const CREDENTIAL_ROTATION_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable';
-/** The default schedule (unix-cron, UTC): monthly, at 05:00 on the 1st. */
-export const CREDENTIAL_ROTATION_SCHEDULE = '0 5 1 * *';
-/** What the rotation service account may do on each of its instances (a custom role, granted per instance). */
-export const CREDENTIAL_ROTATION_SQL_PERMISSIONS: readonly string[] = ['cloudsql.instances.get', 'cloudsql.users.update'];
 
 /**
  * Rotates the app's database password on Google Cloud (docs/credentials.md): a Cloud Run job

@@ -20,3 +20,4 @@ export * from './user-directory';
 export * from './scale-ladder';
 export * from './presets';
 export * from './upgrade-planner';
+export * from './credential-rotation';

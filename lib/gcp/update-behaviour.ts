@@ -64,6 +64,8 @@ export const FORCE_NEW_SOURCE: Readonly<Record<string, string>> = {
   google_monitoring_notification_channel: 'google/services/monitoring/resource_monitoring_notification_channel.go',
   google_logging_project_bucket_config: 'google/services/logging/resource_logging_project_bucket_config.go',
   google_identity_platform_config: 'google/services/identityplatform/resource_identity_platform_config.go',
+  google_cloud_scheduler_job: 'google/services/cloudscheduler/resource_cloud_scheduler_job.go',
+  google_project_iam_custom_role: 'google/services/resourcemanager/resource_google_project_iam_custom_role.go',
 };
 
 /**
@@ -156,6 +158,13 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // the project's and is never deleted: resourceIdentityPlatformConfigDelete only removes it from
   // the state, so a "replacement" would reuse the same users, but the planner still counts one.
   google_identity_platform_config: ['project'],
+  // Read at v6.50.0: name (line 149), region (386) and project (466) are the only ForceNew
+  // attributes; schedule, time_zone, http_target, retry_config, paused and attempt_deadline are
+  // sent by resourceCloudSchedulerJobUpdate (PATCH) in place.
+  google_cloud_scheduler_job: ['name', 'region', 'project'],
+  // Read at v6.50.0: role_id (line 51) and project (71) are ForceNew; title, description,
+  // permissions and stage are patched in place (resourceGoogleProjectIamCustomRoleUpdate).
+  google_project_iam_custom_role: ['role_id', 'project'],
 };
 
 /** A ForceNew that depends on the old and new values (a provider CustomizeDiff). */

@@ -21,7 +21,10 @@ describe('planner', () => {
     const before = rung('10K');
     const after = clone(before);
     after.resource.google_sql_database_instance[DB].settings.disk_type = 'PD_HDD';
-    const changes = diffConfigs(before, after);
+    const all = diffConfigs(before, after);
+    // The rotation's grant and job name the instance (layer CredentialRotation sorts first): set
+    // aside here and checked below with the rest of what refers to it.
+    const changes = [...all.filter(c => c.layer !== 'CredentialRotation'), ...all.filter(c => c.layer === 'CredentialRotation')];
     // The demo protects the instance with prevent_destroy: Terraform refuses to plan the replacement.
     expect(changes[0]).toEqual({
       id: `google_sql_database_instance.${DB}`,
@@ -33,12 +36,16 @@ describe('planner', () => {
       lost: `the Cloud SQL instance 'app-db' and its databases (and its backups, unless they are set to be kept after deletion): ${REFUSED}`,
     });
     // What refers to the replaced instance follows it: its database and user (instance is ForceNew)
-    // are replaced, the server's environment metadata (in place) is updated.
+    // are replaced, the server's environment metadata (in place) is updated; the rotation's grant
+    // on the instance (its condition names it: ForceNew) is replaced and its job (ROTATION_PAIRS)
+    // updated in place, neither holding data.
     const refers = `refers to google_sql_database_instance.${DB}, which is replaced: known after apply`;
     expect(changes.slice(1).map(c => [c.action, c.type, c.stateful, c.properties])).toEqual([
       ['REPLACE', 'google_sql_database', true, [`instance (${refers}; ForceNew: replaces)`]],
       ['REPLACE', 'google_sql_user', false, [`instance (${refers}; ForceNew: replaces)`]],
       ['UPDATE', 'google_compute_instance', false, [`metadata.scale-ladder-env (${refers})`]],
+      ['REPLACE', 'google_project_iam_member', false, [`condition.expression (${refers}; ForceNew: replaces)`]],
+      ['UPDATE', 'google_cloud_run_v2_job', false, [`template.template.containers.env.value (${refers})`]],
     ]);
     expect(changes[1].lost).toBe(`the database 'app' and every table in it: ${REFUSED}`);
     expect(verdictOf(changes, [])).toBe('UNSAFE');
@@ -47,7 +54,7 @@ describe('planner', () => {
     expect(plan.notes).toContainEqual(expect.stringMatching(/^stack 'scale-ladder': terraform plan fails: it would replace google_sql_database_instance\.App_SeparatedDatabase_Instance_F3EE4B09 \(Cloud SQL instance 'app-db', construct scale-ladder\/App\/SeparatedDatabase\/Instance\), .*whose configuration sets lifecycle\.prevent_destroy/));
     // Without prevent_destroy the replacement goes ahead, but its delete stops at the deletion protection.
     delete after.resource.google_sql_database_instance[DB].lifecycle;
-    expect(diffConfigs(before, after)[0].lost).toBe("the Cloud SQL instance 'app-db' and its databases (and its backups, unless they are set to be kept after deletion): a new, empty one replaces it; " +
+    expect(diffConfigs(before, after).find(c => c.id === `google_sql_database_instance.${DB}`)!.lost).toBe("the Cloud SQL instance 'app-db' and its databases (and its backups, unless they are set to be kept after deletion): a new, empty one replaces it; " +
       "deletion_protection and settings.deletion_protection_enabled are set on it: the provider refuses the delete, so the apply fails at it until an earlier apply turns that off (step 'Turn off deletion protection on the resources this apply deletes')");
   });
 
@@ -78,15 +85,16 @@ describe('planner', () => {
     const after = clone(before);
     after.resource.google_sql_database_instance[DB].settings.edition = 'ENTERPRISE_PLUS';
     after.resource.google_sql_database_instance[DB].settings.pricing_plan = 'PER_USE';
-    const changes = diffConfigs(before, after);
+    const changes = diffConfigs(before, after).filter(c => c.layer !== 'CredentialRotation');
     expect(changes[0].properties).toEqual([
       'settings.edition (no cited in-place update: counted as a replacement)',
       'settings.pricing_plan (no cited in-place update: counted as a replacement)',
     ]);
     // Only counted: the loss is "may", not a certain replacement by a new, empty instance.
     delete after.resource.google_sql_database_instance[DB].lifecycle;
-    expect(diffConfigs(before, after)[0].lost).toMatch(/^the Cloud SQL instance 'app-db' and its databases \(and its backups, unless they are set to be kept after deletion\): it may be replaced: no in-place update is cited for settings\.edition, settings\.pricing_plan, so the planner counts a replacement, which would lose it; /);
-    expect(diffConfigs(before, after)[0].lost).not.toContain('a new, empty one replaces it');
+    const instanceChange = () => diffConfigs(before, after).find(c => c.id === `google_sql_database_instance.${DB}`)!;
+    expect(instanceChange().lost).toMatch(/^the Cloud SQL instance 'app-db' and its databases \(and its backups, unless they are set to be kept after deletion\): it may be replaced: no in-place update is cited for settings\.edition, settings\.pricing_plan, so the planner counts a replacement, which would lose it; /);
+    expect(instanceChange().lost).not.toContain('a new, empty one replaces it');
     after.resource.google_sql_database_instance[DB].lifecycle = { prevent_destroy: true };
     expect(changes.map(c => [c.action, c.type])).toEqual([
       ['REPLACE', 'google_sql_database_instance'], ['REPLACE', 'google_sql_database'], ['REPLACE', 'google_sql_user'], ['UPDATE', 'google_compute_instance'],
