@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -10,6 +11,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { GeoRoutingZone } from './geo-routed-regions';
+import { logRetention } from './log-retention';
 import { acknowledgeCustomResourceFunction, ORIGIN_VERIFY_HEADER } from './origin-protection';
 import { requireValidZone } from './zone-validation';
 import { requireIntInRange, requirePattern, requireUnique, ScaleLadderError } from '../core/errors';
@@ -65,7 +67,23 @@ export interface CdnEdgeProps {
    * @default - the distribution's own cloudfront.net name only
    */
   readonly zone?: GeoRoutingZone;
+  /**
+   * Days the edge keeps its logs: the retention of the web ACL's CloudWatch Logs group and the
+   * age at which CloudFront's standard log files expire from their bucket (a value CloudWatch
+   * Logs accepts as a retention, e.g. 30, 90, 180, 365).
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
 }
+
+/** The prefix AWS WAF requires of a CloudWatch Logs log group it logs to. */
+export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
+
+/** The key prefix of CloudFront's standard log files in the distribution's log bucket. */
+export const DISTRIBUTION_LOG_PREFIX = 'cloudfront/';
+
+/** Request headers AWS WAF leaves out of its logs (credentials and session tokens). */
+export const WAF_REDACTED_HEADERS = ['authorization', 'cookie'];
 
 /** The path pattern of the static assets' cache behaviour. */
 const STATIC_PATH_PATTERN = '/static/*';
@@ -82,7 +100,9 @@ const MAX_FAILOVER_PATH_PATTERNS = MAX_CACHE_BEHAVIOURS - 2;
  * Rung 1M: CloudFront in front of the load balancer (dynamic paths uncached) and of a
  * private S3 bucket for `/static/*` (origin access control, long caching), plus a
  * CloudFront-scoped WAF web ACL with a rate limit per viewer address and AWS managed rule
- * groups.
+ * groups. The edge logs what it blocks and serves: the ACL logs every request it inspects to an
+ * `aws-waf-logs-` CloudWatch Logs group, and the distribution writes standard logs to an S3
+ * bucket, both beside the ACL in us-east-1 and kept for `logRetentionDays`.
  *
  * A CloudFront web ACL must be created in us-east-1, whatever the distribution's stack region
  * ("Resources that you can protect with AWS WAF", AWS WAF Developer Guide; Scope,
@@ -129,6 +149,12 @@ export class CdnEdge extends Construct {
   public readonly edgeStack?: Stack;
   /** The apex certificate, when a zone is given (in us-east-1). */
   public readonly certificate?: acm.ICertificate;
+  /** The web ACL's log group (`aws-waf-logs-…`, beside the ACL in us-east-1). */
+  public readonly webAclLogGroup: logs.LogGroup;
+  /** The web ACL's logging configuration (to `webAclLogGroup`). */
+  public readonly webAclLogging: wafv2.CfnLoggingConfiguration;
+  /** The bucket CloudFront writes its standard logs to (beside the ACL in us-east-1). */
+  public readonly distributionLogsBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: CdnEdgeProps) {
     super(scope, id);
@@ -137,6 +163,9 @@ export class CdnEdge extends Construct {
     const stack = Stack.of(this);
     const atEdge = stack.region === 'us-east-1';
     if (props.zone) requireValidZone(props.zone);
+    const retention = logRetention('logRetentionDays', props.logRetentionDays ?? 90);
+    // One name per app stack, the same on every rung: a climb never renames (replaces) the group.
+    const webAclLogGroupName = `${WAF_LOG_GROUP_PREFIX}scale-ladder-${stack.stackName}`;
 
     this.staticBucket = new s3.Bucket(this, 'StaticAssets', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -150,9 +179,12 @@ export class CdnEdge extends Construct {
 
     let webAclArn: string;
     let certificateArn: string | undefined;
+    let logBucket: s3.IBucket;
     if (atEdge) {
       this.webAcl = edgeWebAcl(this, 'WebAcl', rateLimit);
       webAclArn = this.webAcl.attrArn;
+      ({ logGroup: this.webAclLogGroup, logging: this.webAclLogging } = logWebAcl(this, 'WebAclLogs', this.webAcl, webAclLogGroupName, retention));
+      this.distributionLogsBucket = logBucket = distributionLogsBucket(this, 'DistributionLogs', retention);
       if (props.zone) this.certificate = apexCertificate(this, 'Certificate', props.zone);
     } else {
       this.edgeStack = new Stack(stack.node.scope as Construct, `${stack.node.id}-edge`, {
@@ -162,6 +194,16 @@ export class CdnEdge extends Construct {
       stack.addStackDependency(this.edgeStack, 'the CloudFront web ACL and certificate live in us-east-1 and must exist first');
       this.webAcl = edgeWebAcl(this.edgeStack, 'WebAcl', rateLimit);
       webAclArn = readEdgeParameter(this, 'WebAclArn', this.edgeStack, edgeParameterName(stack.stackName, 'web-acl-arn'), this.webAcl.attrArn);
+      ({ logGroup: this.webAclLogGroup, logging: this.webAclLogging } = logWebAcl(this.edgeStack, 'WebAclLogs', this.webAcl, webAclLogGroupName, retention));
+      // The log bucket stays beside the ACL in us-east-1, a region CloudFront delivers standard
+      // logs to (it delivers none to buckets in some opt-in regions, "Configure standard logging
+      // (legacy)", CloudFront Developer Guide); this stack reads its name like the ACL's ARN.
+      this.distributionLogsBucket = distributionLogsBucket(this.edgeStack, 'DistributionLogs', retention);
+      logBucket = s3.Bucket.fromBucketAttributes(this, 'EdgeDistributionLogs', {
+        bucketName: readEdgeParameter(this, 'DistributionLogsBucket', this.edgeStack,
+          edgeParameterName(stack.stackName, 'distribution-logs-bucket'), this.distributionLogsBucket.bucketName),
+        region: 'us-east-1',
+      });
       if (props.zone) {
         const certificate = apexCertificate(this.edgeStack, 'Certificate', props.zone);
         certificateArn = readEdgeParameter(this, 'CertificateArn', this.edgeStack, edgeParameterName(stack.stackName, 'certificate-arn'), certificate.certificateArn);
@@ -221,11 +263,23 @@ export class CdnEdge extends Construct {
       webAclId: webAclArn,
       domainNames: props.zone ? [props.zone.zoneName] : undefined,
       certificate: this.certificate,
+      // Standard logging (legacy) to S3. Logging is part of DistributionConfig (Update requires:
+      // No interruption, AWS::CloudFront::Distribution, CloudFormation Template Reference), so a
+      // distribution deployed without it starts logging in place. Cookies stay out of the logs
+      // (they carry session tokens), as WAF_REDACTED_HEADERS keeps them out of the ACL's.
+      logBucket,
+      logFilePrefix: DISTRIBUTION_LOG_PREFIX,
+      logIncludesCookies: false,
     });
-    Validations.of(this.distribution).acknowledge({ id: 'AwsSolutions-CFR1', reason: 'No geo restriction: the ladder serves a global audience; add one per app if needed.' },
-      { id: 'AwsSolutions-CFR3', reason: 'Standard logs need an ACL-enabled bucket; request metrics and WAF logs cover the edge.' },
-      { id: 'AwsSolutions-CFR5', reason: 'Without a certificate on the load balancer CloudFront reaches it over HTTP inside AWS; give the fleet a certificate to switch the origin to TLS.' },
-    );
+    Validations.of(this.distribution).acknowledge({ id: 'AwsSolutions-CFR1', reason: 'No geo restriction: the ladder serves a global audience; add one per app if needed.' });
+    // Every dynamic origin (the load balancer or, at 1B, the latency-routed and failover names)
+    // takes the same protocol policy: HTTPS only exactly when the load balancer has a certificate.
+    if (!props.originHttps) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR5',
+        reason: 'The load balancer has no certificate, so CloudFront reaches every dynamic origin over plain HTTP across the internet: requests, responses and the X-Origin-Verify header travel unencrypted between CloudFront and the load balancer. Give the fleet a certificate for a name that resolves to the load balancer to switch the origins to HTTPS only (TLSv1.2).',
+      });
+    }
     // Only without a zone does the distribution keep CloudFront's default certificate (the finding);
     // with one it has its ACM certificate and cdk-nag finds nothing to acknowledge.
     if (!this.certificate) {
@@ -255,6 +309,68 @@ function edgeWebAcl(scope: Construct, id: string, rateLimit: number): wafv2.CfnW
       managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 2),
     ],
   });
+}
+
+/**
+ * Logs every request `webAcl` inspects, with the rule that allowed or blocked it, to a new
+ * CloudWatch Logs group in the ACL's own stack (so its region). AWS WAF requires the group's
+ * name to start with `aws-waf-logs-` and the group to be in the ACL's region, which for a
+ * CloudFront-scoped ACL is us-east-1 ("Sending web ACL traffic logs to an Amazon CloudWatch Logs
+ * log group", AWS WAF Developer Guide); the Authorization and Cookie headers are redacted.
+ * The group is retained when its stack deletes it, like the library's other logs of record;
+ * LogGroupName requires replacement (AWS::Logs::LogGroup, CloudFormation Template Reference),
+ * so callers pass a name that stays the same on every rung. The logging configuration is a
+ * resource of its own: adding it leaves the ACL untouched. Usable for any ACL the library
+ * creates, CloudFront-scoped or regional.
+ */
+export function logWebAcl(scope: Construct, id: string, webAcl: wafv2.CfnWebACL, logGroupName: string, retention: logs.RetentionDays):
+{ logGroup: logs.LogGroup; logging: wafv2.CfnLoggingConfiguration } {
+  if (!logGroupName.startsWith(WAF_LOG_GROUP_PREFIX)) {
+    throw new ScaleLadderError(`a web ACL's log group name must start with '${WAF_LOG_GROUP_PREFIX}' (AWS WAF logs to no other), got '${logGroupName}'`);
+  }
+  const aclStack = Stack.of(webAcl);
+  if (Stack.of(scope) !== aclStack) {
+    throw new ScaleLadderError(`a web ACL's log group must be in the ACL's stack (its region), got ${Stack.of(scope).stackName} for an ACL in ${aclStack.stackName}`);
+  }
+  const logGroup = new logs.LogGroup(scope, id, {
+    logGroupName,
+    retention,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const logging = new wafv2.CfnLoggingConfiguration(scope, `${id}Configuration`, {
+    resourceArn: webAcl.attrArn,
+    // The group's ARN without the ':*' suffix of its Arn attribute, as WAF names a destination.
+    logDestinationConfigs: [aclStack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    redactedFields: WAF_REDACTED_HEADERS.map(name => ({ singleHeader: { Name: name } })),
+  });
+  logging.node.addDependency(logGroup);
+  return { logGroup, logging };
+}
+
+/**
+ * The bucket CloudFront's standard logging (legacy) writes to. That logging needs a bucket
+ * with ACLs enabled: Object Ownership must not be "bucket owner enforced", since CloudFront
+ * grants the awslogsdelivery account FULL_CONTROL through the bucket ACL ("Configure standard
+ * logging (legacy)", CloudFront Developer Guide). "Bucket owner preferred" keeps ACLs on while
+ * the account owns objects written with the bucket-owner-full-control ACL. Encrypted with
+ * SSE-S3 (which that delivery supports), public access blocked (the log-delivery grant names
+ * one canonical user, not the public), TLS only, retained with the stack, and log files expire
+ * after the edge's log retention.
+ */
+function distributionLogsBucket(scope: Construct, id: string, retention: logs.RetentionDays): s3.Bucket {
+  const bucket = new s3.Bucket(scope, id, {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    enforceSSL: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    lifecycleRules: [{ expiration: Duration.days(retention) }],
+  });
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: 'This bucket receives the distribution\'s standard logs; logging its own access would need a further log bucket, and logging to itself would loop.',
+  });
+  return bucket;
 }
 
 /** A certificate for the zone's apex, validated through a DNS record CloudFormation writes into the zone. */
