@@ -118,7 +118,11 @@ describe.each(RUNGS)('rung %s', (name) => {
   test('Cloud Scheduler runs it monthly through the Cloud Run Admin API, as an account that may only run this job', () => {
     const schedule = find(config, 'google_cloud_scheduler_job', 'CredentialRotation/Schedule');
     expect(schedule).toMatchObject({
-      name: 'app-rotate-credentials', region: 'us-central1', schedule: CREDENTIAL_ROTATION_SCHEDULE, time_zone: 'Etc/UTC', retry_config: { retry_count: 0 },
+      name: 'app-rotate-credentials',
+      region: 'us-central1',
+      schedule: CREDENTIAL_ROTATION_SCHEDULE,
+      time_zone: 'Etc/UTC',
+      retry_config: { retry_count: 0 },
       http_target: { http_method: 'POST', uri: 'https://run.googleapis.com/v2/projects/my-scale-ladder-project/locations/us-central1/jobs/app-rotate-credentials:run' },
     });
     expect(schedule.paused).toBeUndefined();
