@@ -26,6 +26,11 @@ export interface CdnEdgeProps extends GcpBaseProps {
  * stale on origin errors, request coalescing, negative caching), a versioned static-assets bucket
  * served under `/static/` through a CDN backend bucket, and a Cloud Armor policy with
  * per-IP rate limiting, OWASP SQLi/XSS rules and adaptive DDoS protection.
+ *
+ * Cloud Armor records each decision (policy, matched rule, action) only in the load balancer's
+ * request logs, sampled at the backend service's log sample rate ("Use request logging", Cloud
+ * Armor documentation); the fleet's backend service that takes this policy logs with
+ * `log_config { enable = true, sample_rate = 1 }` (StatelessFleet), so every decision is kept.
  */
 export class CdnEdge extends Construct {
   /** The static-assets bucket (`STATIC_BUCKET`; objects are public: it is a CDN origin). */
@@ -57,6 +62,16 @@ export class CdnEdge extends Construct {
       labels: labels(name, 'CdnEdge'),
       lifecycle: PROTECT,
     });
+    // Public read: the backend bucket fetches objects anonymously. Anyone can therefore fetch them
+    // from Cloud Storage directly, around Cloud Armor (static assets only, nothing private).
+    // Cloud CDN documents private bucket access for backend buckets ("Configure private bucket
+    // access", Cloud CDN documentation), which needs a grant to a Google-managed service agent in
+    // place of allUsers; swapping the grants in one apply risks 403s on /static/* until the new
+    // grant works, so that change belongs in a climb of its own, verified first. A
+    // CLOUD_ARMOR_EDGE policy can be attached to the backend bucket (edge_security_policy, not
+    // ForceNew, set through setEdgeSecurityPolicy: resource_compute_backend_bucket.go,
+    // terraform-provider-google), but it filters only requests through the load balancer, so it
+    // does not close the direct path while the bucket is public.
     this.bucketPublicRead = new StorageBucketIamMember(this, 'StaticBucketPublicRead', {
       bucket: this.bucket.name,
       role: 'roles/storage.objectViewer',
