@@ -1,6 +1,6 @@
+import { all, resources, rung, RUNGS } from './support';
 import { Tier } from '../../lib';
 import { forcesReplacement } from '../../lib/gcp/update-behaviour';
-import { all, resources, rung, RUNGS } from './support';
 
 /*
  * The Google Cloud edge logs what Cloud Armor decides: Cloud Armor's per-request decisions are
