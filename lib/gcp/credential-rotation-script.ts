@@ -16,13 +16,16 @@ import { ScriptVariable } from '../core/data-moves/script-variable';
  * run stops. If step 4 fails every time, the secret is read again: if it holds the new password
  * after all, the pair is done; otherwise the instance gets back the value the secret holds and
  * the run stops. Either way every pair not yet reached keeps its old, still valid password and
- * secret, and no pair starts before the previous one is complete.
+ * secret, and no pair starts before the previous one is complete. Before `NOT_BEFORE` (the first
+ * apply plus 30 days, as AWS waits 30 days for the first rotation) a run changes nothing.
  */
 
 /** The default image: the Google Cloud CLI, from Artifact Registry. */
 export const CREDENTIAL_ROTATION_IMAGE = 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable';
 /** The default schedule (unix-cron, UTC): monthly, at 05:00 on the 1st. */
 export const CREDENTIAL_ROTATION_SCHEDULE = '0 5 1 * *';
+/** Days from the first deploy before the first rotation (AWS's first rotation also waits 30 days). */
+export const CREDENTIAL_ROTATION_FIRST_RUN_AFTER_DAYS = 30;
 /** What the rotation service account may do on each of its instances (a custom role, granted per instance). */
 export const CREDENTIAL_ROTATION_SQL_PERMISSIONS: readonly string[] = ['cloudsql.instances.get', 'cloudsql.users.update'];
 
@@ -31,6 +34,7 @@ export const CREDENTIAL_ROTATION_VARIABLES: readonly ScriptVariable[] = [
   { name: 'ROTATION_PAIRS', required: true, secret: false, description: 'Space-separated `instance=secret` pairs, rotated in this order: a Cloud SQL instance id and the Secret Manager secret (id or resource name) that holds its password.' },
   { name: 'DATABASE_USER', required: false, secret: false, defaultValue: 'app', description: 'The PostgreSQL user whose password rotates on every instance.' },
   { name: 'PROJECT', required: false, secret: false, description: 'Project of the instances and secrets (gcloud --project); else gcloud\'s default (on Cloud Run, the job\'s project).' },
+  { name: 'NOT_BEFORE', required: false, secret: false, description: 'An RFC 3339 time (the job has the first apply plus 30 days): before it, a run changes nothing and exits 0. Empty: no wait (a run by hand: `--update-env-vars NOT_BEFORE=`).' },
   { name: 'ADD_ATTEMPTS', required: false, secret: false, defaultValue: '5', description: 'How many times `gcloud secrets versions add` is tried per pair.' },
   { name: 'RETRY_SECONDS', required: false, secret: false, defaultValue: '5', description: 'Pause between tries (doubled after each).' },
 ];
@@ -67,6 +71,14 @@ for pair in $pairs; do
 done
 project=()
 [ -z "\${PROJECT:-}" ] || project=(--project="$PROJECT")
+if [ -n "\${NOT_BEFORE:-}" ]; then
+  rfc3339='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$'
+  [[ "$NOT_BEFORE" =~ $rfc3339 ]] && not_before=$(date -u -d "$NOT_BEFORE" +%s 2>/dev/null) || { log "NOT_BEFORE must be an RFC 3339 time, got '$NOT_BEFORE'; nothing changed"; exit 2; }
+  if [ "$(date -u +%s)" -lt "$not_before" ]; then
+    log "the first rotation is due at $NOT_BEFORE; nothing changed (run by hand with NOT_BEFORE= to rotate now)"
+    exit 0
+  fi
+fi
 
 new_password() {
   local raw

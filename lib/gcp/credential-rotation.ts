@@ -5,10 +5,12 @@ import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-cus
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { baseSettings, GcpBaseProps, labels, terraformLiteral } from './common';
-import { CREDENTIAL_ROTATION_IMAGE, CREDENTIAL_ROTATION_SCHEDULE, CREDENTIAL_ROTATION_SCRIPT, CREDENTIAL_ROTATION_SQL_PERMISSIONS } from './credential-rotation-script';
-import { requirePattern, ScaleLadderError } from '../core/errors';
+import { utilityProviderOf } from './credentials';
+import { CREDENTIAL_ROTATION_FIRST_RUN_AFTER_DAYS, CREDENTIAL_ROTATION_IMAGE, CREDENTIAL_ROTATION_SCHEDULE, CREDENTIAL_ROTATION_SCRIPT, CREDENTIAL_ROTATION_SQL_PERMISSIONS } from './credential-rotation-script';
+import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
 
 /** One Cloud SQL instance and the secret that holds its `app` password. */
 export interface CredentialRotationPair {
@@ -40,6 +42,14 @@ export interface CredentialRotationProps extends GcpBaseProps {
    * @default 'gcr.io/google.com/cloudsdktool/google-cloud-cli:stable'
    */
   readonly image?: string;
+  /**
+   * Days after the rotation is first deployed before a run rotates anything: until then a run
+   * (scheduled or by hand) exits without a change, as AWS's first rotation waits 30 days. It
+   * leaves time for the 1K → 10K copy, which needs the server's password and the managed
+   * database's to be the same (docs/credentials.md). 0-365.
+   * @default 30
+   */
+  readonly firstRunAfterDays?: number;
 }
 
 /**
@@ -77,6 +87,10 @@ export class CredentialRotation extends Construct {
   public readonly schedulerInvoker: CloudRunV2JobIamMember;
   /** The monthly trigger. */
   public readonly scheduler: CloudSchedulerJob;
+  /** Read access to every Cloud SQL instance and operation of the project (`roles/cloudsql.viewer`), unconditional. */
+  public readonly sqlRead: ProjectIamMember;
+  /** When the first rotation may run (hashicorp/time `time_offset` from the first apply; its `rfc3339` is the job's `NOT_BEFORE`). */
+  public readonly firstRun: TerraformResource;
 
   constructor(scope: Construct, id: string, props: CredentialRotationProps) {
     super(scope, id);
@@ -90,7 +104,18 @@ export class CredentialRotation extends Construct {
       "a unix-cron schedule of five fields such as '0 5 1 * *'");
     const image = requirePattern('image', props.image ?? CREDENTIAL_ROTATION_IMAGE, /^[a-z0-9][a-z0-9.\-_/:@]*[a-z0-9]$/i,
       `a container image reference with bash and gcloud such as '${CREDENTIAL_ROTATION_IMAGE}'`);
+    const firstRunAfterDays = requireIntInRange('firstRunAfterDays', props.firstRunAfterDays ?? CREDENTIAL_ROTATION_FIRST_RUN_AFTER_DAYS, 0, 365);
     this.jobName = `${name}-rotate-credentials`;
+
+    // base_rfc3339 "Defaults to the current time" and, like every attribute of the resource, is
+    // kept in state from the first apply on (registry.terraform.io/providers/hashicorp/time,
+    // time_offset): later applies do not move the first run.
+    utilityProviderOf(TerraformStack.of(this), 'time');
+    this.firstRun = new TerraformResource(this, 'FirstRun', {
+      terraformResourceType: 'time_offset',
+      terraformGeneratorMetadata: { providerName: 'time' },
+    });
+    this.firstRun.addOverride('offset_days', firstRunAfterDays);
 
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
       project, accountId: `${name}-rotation`, displayName: `${name} credential rotation job`,
@@ -103,6 +128,12 @@ export class CredentialRotation extends Construct {
       description: 'Set the app user\'s password on the instances the scale-ladder rotation job is granted (per instance, by condition).',
       permissions: [...CREDENTIAL_ROTATION_SQL_PERMISSIONS],
     });
+    // gcloud waits for set-password's operation with operations.get, whose resource is the
+    // project's operation, not the instance ("Cloud SQL Admin API", REST resource
+    // v1.operations: GET projects/{project}/operations/{operation}), so the per-instance
+    // condition below cannot cover it; the viewer role's cloudsql.*.get does ("Cloud SQL
+    // roles", predefined roles table). Read-only.
+    this.sqlRead = new ProjectIamMember(this, 'SqlRead', { project, role: 'roles/cloudsql.viewer', member });
     pairs.forEach((pair, i) => {
       // One grant per instance, each with its own condition: adding a shard adds a grant and
       // changes none (a condition is ForceNew: google/tpgiamresource/resource_iam_member.go).
@@ -144,11 +175,12 @@ export class CredentialRotation extends Construct {
               { name: 'ROTATION_PAIRS', value: pairs.map(p => `${p.instance}=${p.secretId}`).join(' ') },
               { name: 'DATABASE_USER', value: user },
               { name: 'PROJECT', value: project },
+              { name: 'NOT_BEFORE', value: this.firstRun.getStringAttribute('rfc3339') },
             ],
           }],
         },
       },
-      dependsOn: [...this.sqlAccess, ...this.secretAccess],
+      dependsOn: [this.sqlRead, ...this.sqlAccess, ...this.secretAccess],
     });
 
     this.schedulerServiceAccount = new ServiceAccount(this, 'SchedulerServiceAccount', {

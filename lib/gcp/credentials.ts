@@ -51,7 +51,7 @@ export class DatabaseCredentials extends Construct {
     // Letters and digits only: safe in connection strings and shell scripts.
     this.password.addOverride('length', 32);
     this.password.addOverride('special', false);
-    randomProviderOf(TerraformStack.of(this));
+    utilityProviderOf(TerraformStack.of(this), 'random');
 
     this.secret = new SecretManagerSecret(this, 'Secret', {
       project,
@@ -124,15 +124,15 @@ export class InstancePasswordSecret extends Construct {
 }
 
 /**
- * hashicorp/random needs no configuration or credentials; declaring it as a provider
- * construct lets cdktf's provider check pass in any user's app (one per stack).
+ * hashicorp/random and hashicorp/time need no configuration or credentials; declaring each as a
+ * provider construct lets cdktf's provider check pass in any user's app (one of each per stack).
  */
-class RandomProvider extends TerraformProvider {
-  constructor(scope: Construct) {
-    super(scope, 'random', {
-      terraformResourceType: 'random',
-      terraformGeneratorMetadata: { providerName: 'random', providerVersion: '>= 3.5.0' },
-      terraformProviderSource: 'hashicorp/random',
+class UtilityProvider extends TerraformProvider {
+  constructor(scope: Construct, name: 'random' | 'time', version: string) {
+    super(scope, name, {
+      terraformResourceType: name,
+      terraformGeneratorMetadata: { providerName: name, providerVersion: version },
+      terraformProviderSource: `hashicorp/${name}`,
     });
   }
 
@@ -141,8 +141,9 @@ class RandomProvider extends TerraformProvider {
   }
 }
 
-function randomProviderOf(stack: TerraformStack): TerraformProvider {
+/** The stack's hashicorp/random or hashicorp/time provider, declared on first use. */
+export function utilityProviderOf(stack: TerraformStack, name: 'random' | 'time'): TerraformProvider {
   const existing = stack.node.findAll().find(c => TerraformProvider.isTerraformProvider(c)
-    && (c as TerraformProvider).terraformGeneratorMetadata?.providerName === 'random');
-  return (existing as TerraformProvider | undefined) ?? new RandomProvider(stack);
+    && (c as TerraformProvider).terraformGeneratorMetadata?.providerName === name);
+  return (existing as TerraformProvider | undefined) ?? new UtilityProvider(stack, name, name === 'random' ? '>= 3.5.0' : '>= 0.9.0');
 }

@@ -161,6 +161,24 @@ describe('the rotation script against three PostgreSQL servers and a fake gcloud
     expect(steps().filter(s => s === `add ${SECRETS[1]}`)).toEqual([]);
   });
 
+  test('before NOT_BEFORE a run changes nothing and succeeds; after it, the run rotates', async () => {
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    const early = await rotate({ NOT_BEFORE: soon });
+    expect([early.code, early.stdout]).toEqual([CREDENTIAL_ROTATION_EXIT_CODES.done, expect.stringContaining(`the first rotation is due at ${soon}; nothing changed`)]);
+    expect(calls()).toEqual([]);
+    SECRETS.forEach((secret, n) => expect([versions(secret), accepts(n, FIRST)]).toEqual([[FIRST], true]));
+
+    const due = await rotate({ NOT_BEFORE: new Date(Date.now() - 60_000).toISOString() });
+    expect([due.code, due.stdout]).toEqual([CREDENTIAL_ROTATION_EXIT_CODES.done, expect.stringContaining('done: 3 rotated')]);
+    SECRETS.forEach((secret, n) => expect([versions(secret).length, accepts(n, latest(secret))]).toEqual([2, true]));
+  });
+
+  test('a NOT_BEFORE that is no time changes nothing', async () => {
+    const result = await rotate({ NOT_BEFORE: 'next month' });
+    expect([result.code, result.stdout]).toEqual([CREDENTIAL_ROTATION_EXIT_CODES.badUsage, expect.stringContaining("NOT_BEFORE must be an RFC 3339 time, got 'next month'")]);
+    expect(calls()).toEqual([]);
+  });
+
   test('a malformed pair list changes nothing', async () => {
     const result = await rotate({ ROTATION_PAIRS: `${INSTANCES[0]}=${SECRETS[0]} not-a-pair` });
     expect(result.code).toBe(CREDENTIAL_ROTATION_EXIT_CODES.badUsage);

@@ -104,7 +104,7 @@ describe.each(RUNGS)('rung %s', (name) => {
     expect(role.permissions).toEqual(['cloudsql.instances.get', 'cloudsql.users.update']);
     const grants = grantsTo(config, account);
     const pairs = Array.from({ length: Math.max(shards, 1) }, (_, i) => shard(config, i));
-    const sql = grants.filter(([type]) => type === 'google_project_iam_member').map(([, , b]) => b);
+    const sql = grants.filter(([type, , b]) => type === 'google_project_iam_member' && b.condition !== undefined).map(([, , b]) => b);
     expect(sql.map(b => [b.role, b.condition.expression])).toEqual(pairs.map(p => [ref('google_project_iam_custom_role', role, 'id'),
       `resource.name == "projects/my-scale-ladder-project/instances/${ref('google_sql_database_instance', p.instance, 'name')}" && resource.service == "sqladmin.googleapis.com"`]));
     const secrets = grants.filter(([type]) => type === 'google_secret_manager_secret_iam_member').map(([, , b]) => [b.secret_id, b.role]);
@@ -112,7 +112,19 @@ describe.each(RUNGS)('rung %s', (name) => {
       [ref('google_secret_manager_secret', p.secret, 'secret_id'), 'roles/secretmanager.secretAccessor'],
       [ref('google_secret_manager_secret', p.secret, 'secret_id'), 'roles/secretmanager.secretVersionAdder'],
     ]).sort());
-    expect(grants).toHaveLength(sql.length + secrets.length);
+    // Operations are project resources, which the per-instance condition cannot match: read-only, unconditional.
+    const read = grants.filter(([type, , b]) => type === 'google_project_iam_member' && b.condition === undefined).map(([, , b]) => b.role);
+    expect(read).toEqual(['roles/cloudsql.viewer']);
+    expect(grants).toHaveLength(sql.length + secrets.length + 1);
+  });
+
+  test('the first run waits 30 days from the first apply, as on AWS', () => {
+    const job = find(config, 'google_cloud_run_v2_job', 'CredentialRotation/Job');
+    const offset = find(config, 'time_offset', 'CredentialRotation/FirstRun');
+    expect(offset).toMatchObject({ offset_days: 30 });
+    expect(offset.base_rfc3339).toBeUndefined();
+    expect(envOf(job.template).NOT_BEFORE).toBe(ref('time_offset', offset, 'rfc3339'));
+    expect(config.terraform.required_providers.time).toEqual({ source: 'hashicorp/time', version: '>= 0.9.0' });
   });
 
   test('Cloud Scheduler runs it monthly through the Cloud Run Admin API, as an account that may only run this job', () => {
