@@ -8,8 +8,8 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { baseSettings, GcpBaseProps, labels, terraformLiteral } from './common';
-import { utilityProviderOf } from './credentials';
 import { CREDENTIAL_ROTATION_FIRST_RUN_AFTER_DAYS, CREDENTIAL_ROTATION_IMAGE, CREDENTIAL_ROTATION_SCHEDULE, CREDENTIAL_ROTATION_SCRIPT, CREDENTIAL_ROTATION_SQL_PERMISSIONS } from './credential-rotation-script';
+import { utilityProviderOf } from './credentials';
 import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
 
 /** One Cloud SQL instance and the secret that holds its `app` password. */
