@@ -34,8 +34,6 @@ export interface GeoRoutedRegionsProps extends GcpBaseProps {
    * @default - one shard
    */
   readonly shardedCluster?: ShardedCluster;
-  /** Secret id every shard's password is in (for `SHARD_MAP`). */
-  readonly databaseSecretId: string;
   /**
    * Regions serving traffic besides the primary: behind the same global load balancer and in
    * the geo-routed reader records.
@@ -181,8 +179,9 @@ export class GeoRoutedRegions extends Construct {
         DATABASE_READER_HOST: readerOf(0),
       };
       if (props.shardedCluster) {
+        const secrets = props.shardedCluster.passwordSecretIds;
         environment.SHARD_MAP = shardMapJson(shardWriters.map((writer, shard) => ({
-          id: shard, host: writer.privateIpAddress, readerHost: readerOf(shard), port: DATABASE_PORT, secret: props.databaseSecretId,
+          id: shard, host: writer.privateIpAddress, readerHost: readerOf(shard), port: DATABASE_PORT, secret: secrets[shard],
         })));
       }
       const service = runService(scopeR, 'Service', {

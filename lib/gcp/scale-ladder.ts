@@ -398,7 +398,6 @@ export class ScaleLadder extends Construct {
         shardZero: this.database.instance,
         readReplicas: this.readReplicas,
         shardedCluster: this.shards,
-        databaseSecretId: this.credentials.secret.secretId,
         activeRegions,
         standbyRegions,
         image: props.image,
@@ -414,7 +413,6 @@ export class ScaleLadder extends Construct {
         environment: env,
         secretEnvironment: secretEnv,
       });
-      if (this.shards) namePerShardSecrets(this.regions, this.shards, env, geoDns, name);
     }
 
     this.operations = new Operations(this, 'Operations', {
@@ -443,27 +441,4 @@ export class ScaleLadder extends Construct {
     this.url = this.fleet ? this.fleet.url
       : props.domainName ? `https://${props.domainName}` : `http://${this.singleServer.address.address}`;
   }
-}
-
-/**
- * The other regions' services get `SHARD_MAP` from `GeoRoutedRegions`, which names one secret for
- * every shard; each shard has its own secret (rotated on its own), so each entry must name it.
- * Sets each regional service's `SHARD_MAP` to the same map with each shard's own secret: an
- * override of that one variable (name and value) at its position, which `runService` fixes by
- * sorting the variables by name (cloud-run.ts). Internal.
- */
-function namePerShardSecrets(regions: GeoRoutedRegions, shards: ShardedCluster, env: Record<string, string>, geo: boolean, appName: string): void {
-  const names = Object.keys(env).filter(k => k !== 'PORT').sort((a, b) => a.localeCompare(b));
-  const index = names.indexOf('SHARD_MAP');
-  const writers = shards.shardInstances;
-  regions.services.forEach((service, r) => {
-    const map = shardMapJson(writers.map((writer, shard) => ({
-      id: shard,
-      host: writer.privateIpAddress,
-      readerHost: geo ? readerDnsName(appName, shard).replace(/\.$/, '') : regions.replicas[r * writers.length + shard].privateIpAddress,
-      port: DATABASE_PORT,
-      secret: shards.passwordSecretIds[shard],
-    })));
-    service.addOverride(`template.containers.0.env.${index}`, { name: 'SHARD_MAP', value: map });
-  });
 }

@@ -200,7 +200,10 @@ describe('the bucket assignment (SHARD_BUCKETS) is owned at run time', () => {
 
 describe('the rebalance job (10M and up)', () => {
   test('absent below 10M', () => {
-    for (const name of ['1K', '10K', '100K', '1M']) expect(rung(name).resource.google_cloud_run_v2_job).toBeUndefined();
+    // From 10K the credential rotation is a Cloud Run job too; the rebalance job is not there.
+    for (const name of ['1K', '10K', '100K', '1M']) {
+      expect(Object.values<any>(rung(name).resource.google_cloud_run_v2_job ?? {}).map(j => j.name)).toEqual(name === '1K' ? [] : ['app-rotate-credentials']);
+    }
   });
 
   test.each(['10M', '100M', '1B'])('rung %s: the stock postgres image runs the shipped script on the VPC with every shard\'s password and a least-privilege account', name => {
@@ -233,15 +236,18 @@ describe('the rebalance job (10M and up)', () => {
     const web = find(config, 'google_cloud_run_v2_service', 'StatelessFleet/Service');
     expect(env.SHARD_MAP).toBe(web.template.containers[0].env.find((e: any) => e.name === 'SHARD_MAP').value);
     expect(env.SHARD_BUCKETS).toEqual({ secret: '${google_secret_manager_secret.App_SeparatedDatabase_ShardBuckets_A6AFE4C7.id}', version: 'latest' });
-    for (let i = 0; i < shards; i++) expect(env[`SHARD_${i}_PASSWORD`]).toEqual({ secret: '${google_secret_manager_secret.App_Credentials_Secret_19C56903.id}', version: 'latest' });
-    // Its service account reads exactly the two secrets and has no project role.
+    // Each shard's password from its own secret (shard 0: the managed database's).
+    const secretOf = (i: number) => (i === 0 ? '${google_secret_manager_secret.App_Credentials_Secret_19C56903.id}'
+      : `\${google_secret_manager_secret.${find(config, 'google_secret_manager_secret', `ShardedCluster/Shard${i}/PasswordSecret/Secret`)['//'].metadata.uniqueId}.id}`);
+    for (let i = 0; i < shards; i++) expect([i, env[`SHARD_${i}_PASSWORD`]]).toEqual([i, { secret: secretOf(i), version: 'latest' }]);
+    // Its service account reads exactly the shards' password secrets and the assignment, and has no project role.
     expect(task.service_account).toMatch(/^\$\{google_service_account\.App_ShardedCluster_Rebalance_ServiceAccount_[0-9A-F]+\.email\}$/);
     const account = task.service_account.replace(/^\$\{(.*)\.email\}$/, '$1');
     const grants = resources(config).filter(([, , body]) => JSON.stringify(body.member ?? '').includes(account));
     expect(grants.map(([type, , body]) => [type, body.role, body.secret_id]).sort()).toEqual([
-      ['google_secret_manager_secret_iam_member', 'roles/secretmanager.secretAccessor', '${google_secret_manager_secret.App_Credentials_Secret_19C56903.id}'],
+      ...Array.from({ length: shards }, (_, i) => ['google_secret_manager_secret_iam_member', 'roles/secretmanager.secretAccessor', secretOf(i)]),
       ['google_secret_manager_secret_iam_member', 'roles/secretmanager.secretAccessor', '${google_secret_manager_secret.App_SeparatedDatabase_ShardBuckets_A6AFE4C7.id}'],
-    ]);
+    ].sort());
   });
 });
 
@@ -399,8 +405,10 @@ describe('downgrades are planned too', () => {
     expect(lostTypes('10K', '1K')).toEqual(['google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_sql_database', 'google_sql_database_instance']);
     // The user directory (Identity Platform, from 1M: a9bbb68) goes too.
     expect(lostTypes('1M', '100K')).toEqual(['google_identity_platform_config', 'google_redis_instance', 'google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_storage_bucket']);
-    expect(lostTypes('10M', '1M')).toEqual(['google_pubsub_subscription', 'google_pubsub_topic', 'google_sql_database', 'google_sql_database_instance']);
-    expect(lostTypes('100M', '10M')).toEqual(['google_pubsub_subscription', 'google_pubsub_topic', 'google_sql_database', 'google_sql_database_instance']);
+    // With the shards go their own password secrets (from 10M each shard has one).
+    const shardLoss = ['google_pubsub_subscription', 'google_pubsub_topic', 'google_secret_manager_secret', 'google_secret_manager_secret_version', 'google_sql_database', 'google_sql_database_instance'];
+    expect(lostTypes('10M', '1M')).toEqual(shardLoss);
+    expect(lostTypes('100M', '10M')).toEqual(shardLoss);
     for (const high of RUNGS.slice(1)) {
       const plan = planGcp(high, RUNGS[RUNGS.indexOf(high) - 1]);
       for (const c of plan.changes.filter(losesData)) expect([c.id, c.lost && c.lost.length > 10]).toEqual([c.id, true]);

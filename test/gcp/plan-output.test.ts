@@ -219,8 +219,8 @@ describe('downgrades of the user\'s output', () => {
         "deletion_protection and settings.deletion_protection_enabled are set on it: the provider refuses the delete, so the apply fails at it until an earlier apply turns that off (step 'Turn off deletion protection on the resources this apply deletes'); once that is off, the delete loses it",
       'google_sql_database.Platform_Shop_ShardedCluster_Shard3_Database': "the database 'app' and every table in it",
     });
-    // The shards' instances (primaries and replicas) are deletion-protected: the apply fails at them until a step turns that off.
-    expect(plan.notes![0]).toMatch(new RegExp(`^stack '${STACK}': the apply fails at (google_sql_database_instance\\.Platform_Shop_ShardedCluster_Shard[1-3]_(Instance|Replica[12])_[0-9A-F]+(, |: )){9}they are deleted while their deletion protection is on`));
+    // The shards' password secrets and instances (primaries and replicas) are deletion-protected: the apply fails at them until a step turns that off.
+    expect(plan.notes![0]).toMatch(new RegExp(`^stack '${STACK}': the apply fails at (google_secret_manager_secret\\.Platform_Shop_ShardedCluster_Shard[1-3]_PasswordSecret_[0-9A-F]+, ){3}(google_sql_database_instance\\.Platform_Shop_ShardedCluster_Shard[1-3]_(Instance|Replica[12])_[0-9A-F]+(, |: )){9}they are deleted while their deletion protection is on`));
     expect(plan.migrations.map(m => m.title)).toEqual(['Turn off deletion protection on the resources this apply deletes']);
     expect(plan.notes!.slice(1)).toEqual([`stack '${STACK}': the shard count falls from 4 to 1. The rows of the key buckets assigned to shard 1 ('shop-db-shard-1'), shard 2 ('shop-db-shard-2'), shard 3 ('shop-db-shard-3') are stranded: no step moves buckets back onto shard 0, and SHARD_MAP no longer lists the shards that hold them. UNSAFE whatever happens to those instances.`]);
     // The shards' read replicas lose nothing: their primaries hold the data.
@@ -232,8 +232,9 @@ describe('downgrades of the user\'s output', () => {
   test('a shard-count decrease is UNSAFE even when a removed block keeps the shards\' instances', () => {
     const before = config('10M');
     const after = clone(config('1M'));
-    after.removed = Object.keys(before.resource.google_sql_database_instance).filter(k => /ShardedCluster/.test(k))
-      .map(k => ({ from: `google_sql_database_instance.${k}`, lifecycle: { destroy: false } }));
+    // The removed block keeps the shards' instances and their password secrets (with their versions).
+    after.removed = ['google_sql_database_instance', 'google_secret_manager_secret', 'google_secret_manager_secret_version']
+      .flatMap(type => Object.keys(before.resource[type]).filter(k => /ShardedCluster/.test(k)).map(k => ({ from: `${type}.${k}`, lifecycle: { destroy: false } })));
     delete before.resource.google_pubsub_topic;
     delete before.resource.google_pubsub_subscription;
     delete before.resource.google_sql_database;
