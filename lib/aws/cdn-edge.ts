@@ -164,6 +164,14 @@ export class CdnEdge extends Construct {
     const atEdge = stack.region === 'us-east-1';
     if (props.zone) requireValidZone(props.zone);
     const retention = logRetention('logRetentionDays', props.logRetentionDays ?? 90);
+    // CloudFront accepts an origin's certificate only if one of its names matches the origin's
+    // domain name or, when forwarded, the viewer's Host header ("Requiring HTTPS for
+    // communication between CloudFront and your custom origin", CloudFront Developer Guide). The
+    // load balancer's name is AWS's, so only the Host (the zone's name) can match a certificate
+    // of the app's: without a zone every request would fail at the origin (502).
+    if (props.originHttps && !props.zone) {
+      throw new ScaleLadderError('certificate (originHttps) needs zone from the CDN rung (1M) on: CloudFront checks the load balancer\'s certificate against the viewer\'s host name, which without a zone is CloudFront\'s own; give zone (and a certificate for its name), or no certificate');
+    }
     // One name per app stack, the same on every rung: a climb never renames (replaces) the group.
     const webAclLogGroupName = `${WAF_LOG_GROUP_PREFIX}scale-ladder-${stack.stackName}`;
 
@@ -225,7 +233,10 @@ export class CdnEdge extends Construct {
     const dynamicBehaviour = {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      // Over HTTPS the viewer's Host (the zone's name) goes to the origin, so the certificate is
+      // checked against it (above); over HTTP the load balancer's own name is kept. A behaviour's
+      // OriginRequestPolicyId is part of DistributionConfig: Update requires: No interruption.
+      originRequestPolicy: props.originHttps ? cloudfront.OriginRequestPolicy.ALL_VIEWER : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
     };
     // Behaviours bind their origins in order (default, static, failover paths), so the
@@ -277,7 +288,7 @@ export class CdnEdge extends Construct {
     if (!props.originHttps) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR5',
-        reason: 'The load balancer has no certificate, so CloudFront reaches every dynamic origin over plain HTTP across the internet: requests, responses and the X-Origin-Verify header travel unencrypted between CloudFront and the load balancer. Give the fleet a certificate for a name that resolves to the load balancer to switch the origins to HTTPS only (TLSv1.2).',
+        reason: 'The load balancer has no certificate, so CloudFront reaches every dynamic origin over plain HTTP across the internet: requests, responses and the X-Origin-Verify header travel unencrypted between CloudFront and the load balancer. Give the app a zone and a certificate (in the stack\'s region) for the zone\'s name to switch the origins to HTTPS only (TLSv1.2): CloudFront then forwards the viewer\'s Host and checks the certificate against it.',
       });
     }
     // Only without a zone does the distribution keep CloudFront's default certificate (the finding);

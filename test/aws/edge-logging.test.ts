@@ -168,7 +168,7 @@ describe.each(EDGE_RUNGS)('rung %s', (rung) => {
 
     test('CFR3 is not acknowledged (the distribution logs); CFR5 is, with its true reason, as the origin is HTTP', () => {
       expect(ackFor(edge.distribution, 'AwsSolutions-CFR3')).toBeUndefined();
-      expect(ackFor(edge.distribution, 'AwsSolutions-CFR5')).toMatch(/no certificate.*plain HTTP.*X-Origin-Verify.*certificate for a name that resolves to the load balancer/);
+      expect(ackFor(edge.distribution, 'AwsSolutions-CFR5')).toMatch(/no certificate.*plain HTTP.*X-Origin-Verify.*a zone and a certificate.*forwards the viewer's Host/);
       const origins = primary.template.toJSON().Resources[Object.keys(primary.template.findResources('AWS::CloudFront::Distribution'))[0]]
         .Properties.DistributionConfig.Origins.filter((o: any) => o.CustomOriginConfig);
       expectFailoverOrigin(rung, origins);
@@ -214,6 +214,16 @@ describe.each(['1M', '1B'])('rung %s with a load-balancer certificate', (rung) =
     expect(ackFor(built.edge!.distribution, 'AwsSolutions-CFR5')).toBeUndefined();
   });
 
+  test('the dynamic behaviours forward the viewer\'s Host, so CloudFront checks the certificate against the zone\'s name', () => {
+    const config = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    // Managed-AllViewer (CloudFront Developer Guide, "Use managed origin request policies").
+    const allViewer = '216adef6-5c7f-47e4-b989-5492eafa07d3';
+    expect(config.Aliases).toEqual([DEFAULT_ZONE.zoneName]);
+    expect(config.DefaultCacheBehavior.OriginRequestPolicyId).toBe(allViewer);
+    const dynamic = (config.CacheBehaviors ?? []).filter((b: any) => b.PathPattern !== '/static/*');
+    for (const behaviour of dynamic) expect([behaviour.PathPattern, behaviour.OriginRequestPolicyId]).toEqual([behaviour.PathPattern, allViewer]);
+  });
+
   test('cdk-nag AwsSolutions reports nothing unacknowledged (CFR5 passes on its own)', () => {
     expect(nagFindings(stacks)).toEqual([]);
   });
@@ -244,7 +254,16 @@ describe('CdnEdge on its own', () => {
 
   test('originHttps alone decides CFR5: acknowledged without it, not with it', () => {
     expect(ackFor(edgeIn('us-east-1').edge.distribution, 'AwsSolutions-CFR5')).toBeDefined();
-    expect(ackFor(edgeIn('us-east-1', { originHttps: true }).edge.distribution, 'AwsSolutions-CFR5')).toBeUndefined();
+    expect(ackFor(edgeIn('us-east-1', { originHttps: true, zone: DEFAULT_ZONE }).edge.distribution, 'AwsSolutions-CFR5')).toBeUndefined();
+  });
+
+  test('over HTTP the load balancer\'s own name stays the Host (Managed-AllViewerExceptHostHeader)', () => {
+    const config = Object.values<any>(Template.fromStack(edgeIn('us-east-1').stack).findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    expect(config.DefaultCacheBehavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+  });
+
+  test('an HTTPS origin without a zone is refused: no certificate of the app\'s can match the host CloudFront would check', () => {
+    expect(() => edgeIn('us-east-1', { originHttps: true })).toThrow("certificate (originHttps) needs zone from the CDN rung (1M) on: CloudFront checks the load balancer's certificate against the viewer's host name");
   });
 
   test('logWebAcl refuses a group name WAF would reject and a group outside the ACL\'s stack (region)', () => {
