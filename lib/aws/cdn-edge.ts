@@ -236,7 +236,9 @@ export class CdnEdge extends Construct {
       // Over HTTPS the viewer's Host (the zone's name) goes to the origin, so the certificate is
       // checked against it (above); over HTTP the load balancer's own name is kept. A behaviour's
       // OriginRequestPolicyId is part of DistributionConfig: Update requires: No interruption.
-      originRequestPolicy: props.originHttps ? cloudfront.OriginRequestPolicy.ALL_VIEWER : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      originRequestPolicy: props.originHttps
+        ? cloudfront.OriginRequestPolicy.ALL_VIEWER
+        : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
     };
     // Behaviours bind their origins in order (default, static, failover paths), so the
