@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -87,7 +87,7 @@ export class AlertTopic extends Construct {
       resources: ['*'],
     }));
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: `scale-ladder alerts (${stack.stackName})`,
+      displayName: topicDisplayName(stack.stackName),
       masterKey: this.key,
       enforceSSL: true,
     });
@@ -113,4 +113,14 @@ export class AlertTopic extends Construct {
       if (!ok.includes(arn)) node.addOkAction(action);
     }
   }
+}
+
+/** SNS allows a display name of at most 100 characters (CreateTopic, `DisplayName` attribute). */
+const MAX_DISPLAY_NAME = 100;
+
+/** `scale-ladder alerts (<stack>)`, the stack name cut short with '...' when it would not fit. */
+function topicDisplayName(stackName: string): string {
+  const full = `scale-ladder alerts (${stackName})`;
+  if (full.length <= MAX_DISPLAY_NAME || Token.isUnresolved(stackName)) return full;
+  return `scale-ladder alerts (${stackName.slice(0, MAX_DISPLAY_NAME - 'scale-ladder alerts (...)'.length)}...)`;
 }

@@ -23,6 +23,9 @@ export class AppImage {
    * @param tag a fixed version (`latest` is refused: it moves without a deploy)
    */
   public static fromEcrRepository(repository: ecr.IRepository, tag: string): AppImage {
+    if (typeof (repository as ecr.IRepository | undefined)?.repositoryUriForTag !== 'function') {
+      throw new ScaleLadderError(`repository must be an ECR repository (e.g. ecr.Repository.fromRepositoryName(this, 'Repo', 'shop')), got ${repository === undefined ? 'undefined' : JSON.stringify(repository)}`);
+    }
     requirePattern('tag', tag, /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag (letters, digits, _ . -; at most 128) naming a fixed version');
     if (tag === 'latest') throw new ScaleLadderError("tag must name a fixed version, not 'latest' (it moves without a deploy, and a rollback cannot name the old version), got 'latest'");
     return new AppImage(repository.repositoryUriForTag(tag), ecs.ContainerImage.fromEcrRepository(repository, tag), repository);

@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IDependable } from 'constructs';
 import { GeoRoutingZone } from './geo-routed-regions';
 import { requireValidZone } from './zone-validation';
+import { ScaleLadderError } from '../core/errors';
 
 /** Where the app's name points on a rung: exactly one of these. */
 export interface AppRecordTarget {
@@ -41,7 +42,11 @@ export class AppRecord extends Construct {
   constructor(scope: Construct, id: string, props: AppRecordProps) {
     super(scope, id);
     requireValidZone(props.zone);
-    const { ipAddress, loadBalancer, recordInZone } = props.target;
+    const { ipAddress, loadBalancer, recordInZone } = props.target ?? {};
+    const given = [ipAddress, loadBalancer, recordInZone].filter(t => t !== undefined).length;
+    if (given !== 1) {
+      throw new ScaleLadderError(`target must name exactly one of ipAddress, loadBalancer or recordInZone, got ${given === 0 ? 'none' : given}`);
+    }
     const name = `${props.zone.zoneName}.`;
     const alias = loadBalancer
       ? { dnsName: loadBalancer.loadBalancerDnsName, hostedZoneId: loadBalancer.loadBalancerCanonicalHostedZoneId, evaluateTargetHealth: true }

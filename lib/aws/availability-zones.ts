@@ -45,6 +45,9 @@ export function zonesOf(region: string, prop: string): string[] {
 
 /** Checks user-given zones: exactly three, distinct, all in `region` when it is known. */
 export function checkZones(zones: readonly string[], region: string | undefined): string[] {
+  if (!Array.isArray(zones) || zones.some(z => typeof z !== 'string')) {
+    throw new ScaleLadderError(`availabilityZones must be a list of 3 distinct zone names${region ? ` of ${region}` : ''} such as ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], got ${JSON.stringify(zones)}`);
+  }
   const distinct = new Set(zones);
   const inRegion = region === undefined || zones.every(z => z.startsWith(region) && /^[a-z]$/.test(z.slice(region.length)));
   if (zones.length !== 3 || distinct.size !== 3 || !inRegion) {

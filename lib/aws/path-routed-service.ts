@@ -265,8 +265,34 @@ export function validateFleetServices(services: FleetServiceOptions[] | undefine
   if (services === undefined) return;
   if (!Array.isArray(services)) throw new ScaleLadderError(`services must be a list of { name, pathPatterns, … }, got ${JSON.stringify(services)}`);
   services.forEach((service, i) => {
+    if (service === null || typeof service !== 'object' || Array.isArray(service)) {
+      throw new ScaleLadderError(`services[${i}] must be a service like { name: 'api', pathPatterns: ['/api/*'] }, got ${service === undefined ? 'undefined' : JSON.stringify(service)}`);
+    }
     validServiceSettings(service as any, `services[${i}].`);
     if (service.priority !== undefined) requireIntInRange(`services[${i}].priority`, service.priority, 1, 50000);
   });
   requireUnique('services[].name', services.map(s => s.name));
+  // The same checks the fleet's listener makes from rung 10M (route-registry.ts), here on every rung.
+  const priorities = new Map<number, string>();
+  const patterns = new Map<string, string>();
+  services.forEach((service, i) => {
+    const priority = service.priority ?? defaultServicePriority(i);
+    const earlier = priorities.get(priority);
+    if (earlier !== undefined) {
+      throw new ScaleLadderError(`services[${i}].priority must be unique among the services (the listener's rule priorities; a service without one gets 10 × its position), got ${priority}, already used by service '${earlier}'`);
+    }
+    priorities.set(priority, service.name);
+    for (const pattern of service.pathPatterns) {
+      const owner = patterns.get(pattern);
+      if (owner !== undefined) {
+        throw new ScaleLadderError(`services[${i}].pathPatterns must not repeat a pattern another service routes, got '${pattern}', already routed to service '${owner}'`);
+      }
+      patterns.set(pattern, service.name);
+    }
+  });
+}
+
+/** The listener rule priority of the `index`-th service when it gives none. */
+export function defaultServicePriority(index: number): number {
+  return 10 * (index + 1);
 }

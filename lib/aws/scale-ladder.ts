@@ -11,7 +11,7 @@ import { AlertTopic } from './alerts';
 import { AppEnvironment } from './app-environment';
 import { AppImage } from './app-image';
 import { AppRecord } from './app-record';
-import { zonesOf } from './availability-zones';
+import { knownRegions, zonesOf } from './availability-zones';
 import { Cache } from './cache';
 import { CdnEdge } from './cdn-edge';
 import { ChaosExperiments } from './chaos-experiments';
@@ -39,10 +39,11 @@ import { guardStackLimits } from './stack-limits';
 import { StatelessFleet } from './stateless-fleet';
 import { Tracing } from './tracing';
 import { UserDirectory } from './user-directory';
-import { requireIntInRange, requireUnique, ScaleLadderError } from '../core/errors';
+import { requireIntInRange, requirePattern, requireUnique, ScaleLadderError } from '../core/errors';
 import { RUNG_STAMP_KEY, rungStampOf } from '../core/rung-stamp';
 import { Sizing } from '../core/sizing';
 import { Tier } from '../core/tier';
+import { describeValue, requireFreeId, requirePrivateCidr } from '../core/validation';
 
 /** What every rung takes; the presets fix the tier. */
 export interface ScaleLadderOptions {
@@ -223,7 +224,7 @@ export class ScaleLadder extends Construct {
   public readonly regions: RegionalLadder[] = [];
 
   constructor(scope: Construct, id: string, props: ScaleLadderProps) {
-    super(scope, id);
+    super(ladderScope(scope, id, props), id);
     if (!(props.tier instanceof Tier)) {
       throw new ScaleLadderError(`tier must be a Tier (e.g. Tier.USERS_100K), got ${JSON.stringify(props.tier)}`);
     }
@@ -237,6 +238,9 @@ export class ScaleLadder extends Construct {
     const tier = this.tier = sizedAwsTier(props.tier, props.sizing);
     const spec = tier.spec;
     const port = requireIntInRange('port', props.port ?? 80, 1, 65535);
+    // The fleet's check (StatelessFleet), made on every rung: the server's rungs have no health check yet.
+    requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
+    requireRoomForRegions(props.cidr);
     // Checked on every rung, even where no CDN exists yet, so a bad value never waits for 1M.
     CdnEdge.validFailoverPathPatterns(props.failoverPathPatterns);
     if (props.rateLimitPerFiveMinutes !== undefined) requireIntInRange('rateLimitPerFiveMinutes', props.rateLimitPerFiveMinutes, 100, 2_000_000_000);
@@ -444,6 +448,9 @@ export class ScaleLadder extends Construct {
     const needed = spec.regions.activeRegions - 1 + spec.regions.warmStandbyRegions;
     const primary = Stack.of(this).region;
     const given = props.regions ?? PEER_REGIONS.filter(r => r !== primary).slice(0, 2);
+    if (!Array.isArray(given)) {
+      throw new ScaleLadderError(`regions must be a list of AWS region names such as ['us-west-2', 'eu-west-1'], got ${describeValue(given)}`);
+    }
     requireUnique('regions', given);
     for (const region of given) {
       zonesOf(region, 'regions');
@@ -504,7 +511,11 @@ export class ScaleLadder extends Construct {
  * the edge stack makes). A certificate whose ARN names another region is refused here.
  */
 function requireCertificateInRegion(certificate: acm.ICertificate | undefined, region: string): void {
-  if (!certificate || Token.isUnresolved(certificate.certificateArn)) return;
+  if (certificate === undefined) return;
+  if (typeof certificate !== 'object' || certificate === null || typeof certificate.certificateArn !== 'string') {
+    throw new ScaleLadderError(`certificate must be an ACM certificate (e.g. acm.Certificate.fromCertificateArn(this, 'Cert', arn)), got ${describeValue(certificate)}`);
+  }
+  if (Token.isUnresolved(certificate.certificateArn)) return;
   const certRegion = certificate.certificateArn.split(':')[3];
   if (certRegion && certRegion !== region) {
     throw new ScaleLadderError(`certificate must be in the stack's region ${region} (the load balancer's), got one in ${certRegion}: ${certificate.certificateArn}`);
@@ -523,6 +534,75 @@ function stampRung(stack: Stack, tier: Tier, composerPath: string): void {
     throw new ScaleLadderError(`one stack holds one ladder: stack '${stack.stackName}' already has ${existing.composer}, got a second one at ${composerPath}`);
   }
   stack.templateOptions.metadata = { ...metadata, [RUNG_STAMP_KEY]: rungStampOf(tier, composerPath) };
+}
+
+/** The most other regions a rung of the ladder runs in (each gets the range after the previous one). */
+const MAX_OTHER_REGIONS = Math.max(...Tier.all().map(t => t.spec.regions.activeRegions - 1 + t.spec.regions.warmStandbyRegions));
+
+/**
+ * Checks on every rung that the ranges the other regions' VPCs get from 100M on (`cidr` moved
+ * up by one /16 per region, shiftedCidr) are private ranges too, so a climb never fails on them.
+ */
+function requireRoomForRegions(cidr: string | undefined): void {
+  const given = requirePrivateCidr('cidr', cidr ?? '10.0.0.0/16', 16, 20);
+  for (let offset = 1; offset <= MAX_OTHER_REGIONS; offset++) {
+    const [a, b, ...rest] = given.split('.');
+    const next = [a, String(Number(b) + offset), ...rest].join('.');
+    const ok = Number(b) + offset <= 255 && (() => {
+      try {
+        requirePrivateCidr('cidr', next, 16, 20);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (!ok) {
+      throw new ScaleLadderError(`cidr must leave room for the ${MAX_OTHER_REGIONS} private ranges after it that rungs 100M and 1B give the other regions' VPCs ` +
+        `(the second number moves up by one per region: 10.0.0.0/16 → 10.1.0.0/16, 10.2.0.0/16), got '${given}': the range for region ${offset} would be '${next}', not a private range`);
+    }
+  }
+}
+
+/** The longest construct path below the ladder that names a resource (the rotation function's security group, whose description is its path). */
+const LONGEST_INNER_PATH = '/Database/Cluster/Secret/Attachment/Rotation/SecurityGroup';
+/** CloudFormation allows 128 characters in a stack name (CreateStack, `StackName`) and 255 in a security group description (AWS::EC2::SecurityGroup `GroupDescription`). */
+const MAX_STACK_NAME = 128;
+const MAX_GROUP_DESCRIPTION = 255;
+/** Aurora global cluster identifiers have at most 63 characters (GlobalShard.identifierFor, `<stack>-shard<id>`, ids up to 63). */
+const MAX_GLOBAL_ID = 63;
+const MAX_SHARD_ID = 63;
+/** What aws-cdk-lib puts before a load balancer's path in its security group's description. */
+const ELB_GROUP_DESCRIPTION = 'Automatically created Security Group for ELB ';
+
+/**
+ * The scope, once `id` is checked: a string no other child of `scope` has, short enough that the
+ * paths of the ladder's resources (security group descriptions name them) and the other regions'
+ * stack names (`<stack>-<region>`) fit CloudFormation's limits. Runs before `super(...)` so that
+ * neither `constructs` nor CloudFormation's template validation refuses the id first.
+ */
+function ladderScope(scope: Construct, id: string, props: ScaleLadderProps): Construct {
+  if (props === null || typeof props !== 'object') {
+    throw new ScaleLadderError(`props must be an object with at least tier and image (e.g. { tier: Tier.USERS_1K, image: AppImage.fromRegistry('nginx:1.27') }), got ${describeValue(props)}`);
+  }
+  const stack = Stack.of(scope);
+  const longestRegion = Math.max(...knownRegions().map(r => r.length));
+  if (stack.node.id.length + 1 + longestRegion > MAX_STACK_NAME) {
+    throw new ScaleLadderError(`stack id must be at most ${MAX_STACK_NAME - 1 - longestRegion} characters, so that the other regions' stacks of rungs 100M and 1B ` +
+      `('<stack id>-<region>') fit CloudFormation's ${MAX_STACK_NAME}, got '${stack.node.id}' (${stack.node.id.length} characters)`);
+  }
+  if (!Token.isUnresolved(stack.stackName)) {
+    // Rungs 100M and 1B name each shard's global cluster after the stack (GlobalShard.identifierFor).
+    const maxName = MAX_GLOBAL_ID - `-shard${MAX_SHARD_ID}`.length;
+    if (stack.stackName.length > maxName || /--|-$/.test(stack.stackName)) {
+      throw new ScaleLadderError(`stack name must be at most ${maxName} characters without consecutive or trailing hyphens: rungs 100M and 1B name ` +
+        `each shard's Aurora global cluster '<stack name>-shard<N>' (1-63 characters), got '${stack.stackName}' (${stack.stackName.length} characters)`);
+    }
+  }
+  // The other regions' copies sit at `<stack>-<region>/<id>/…`, one region name longer.
+  const outer = scope.node.path.length + 1 + longestRegion + 1;
+  // (A few characters spare: aws-cdk-lib's descriptions are not a documented format.)
+  const inner = Math.max(LONGEST_INNER_PATH.length, ELB_GROUP_DESCRIPTION.length + '/Fleet/LoadBalancer'.length) + 8;
+  return requireFreeId(scope, id, Math.max(1, MAX_GROUP_DESCRIPTION - outer - inner), `a ladder in '${scope.node.path}'`);
 }
 
 /** `cidr` with its second octet moved up by `offset` (10.0.0.0/16 → 10.1.0.0/16). */

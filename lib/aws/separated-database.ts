@@ -113,6 +113,9 @@ export class SeparatedDatabase extends Construct {
     super(scope, id);
     const minCapacity = requireNumberInRange('minCapacity', props.minCapacity ?? 0.5, 0.5, 256);
     const maxCapacity = requireNumberInRange('maxCapacity', props.maxCapacity ?? 4, 1, 256);
+    for (const [prop, value] of [['minCapacity', minCapacity], ['maxCapacity', maxCapacity]] as const) {
+      if (!Number.isInteger(value * 2)) throw new ScaleLadderError(`${prop} must be a multiple of 0.5 ACU (Aurora Serverless v2 capacity steps), got ${value}`);
+    }
     requireOrdered('minCapacity', minCapacity, 'maxCapacity', maxCapacity);
     const retention = requireIntInRange('backupRetentionDays', props.backupRetentionDays ?? 7, 1, 35);
     const engine = rds.DatabaseClusterEngine.auroraPostgres({

@@ -8,7 +8,7 @@ import { AppImage } from './app-image';
 import { Cache } from './cache';
 import { EventStream } from './event-stream';
 import { Monitoring } from './monitoring';
-import { PathRoutedService } from './path-routed-service';
+import { defaultServicePriority, PathRoutedService } from './path-routed-service';
 import { QueueWorkers } from './queue-workers';
 import { FleetServiceOptions } from './serving-options';
 import { SloAlarms } from './slo-alarms';
@@ -113,7 +113,7 @@ export function buildServingLayers(scope: Construct, o: ServingOptions): Serving
     name: s.name,
     image: s.image ?? o.image,
     pathPatterns: s.pathPatterns,
-    priority: s.priority ?? 10 * (i + 1),
+    priority: s.priority ?? defaultServicePriority(i),
     port: o.port,
     healthCheckPath: s.healthCheckPath ?? o.healthCheckPath,
     vcpu: s.vcpu ?? spec.fleet!.vcpu,

@@ -12,7 +12,8 @@ import { AppImage } from './app-image';
 import { ZONES_ARE_EXPLICIT } from './availability-zones';
 import { logRetention } from './log-retention';
 import { serverBootScript, migrationScript } from './server-scripts';
-import { requireIntInRange, requirePattern } from '../core/errors';
+import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
+import { requireImageReference } from '../core/validation';
 
 /** Where the managed database lives, for the one-off copy off the server. */
 export interface MigrationTarget {
@@ -121,6 +122,12 @@ export class SingleServer extends Construct {
     const snapshotRetentionDays = requireIntInRange('snapshotRetentionDays', props.snapshotRetentionDays ?? 14, 1, 1000);
     const instanceType = requirePattern('instanceType', props.instanceType ?? 't4g.small',
       /^[a-z][a-z0-9]*g[a-z]*\.[a-z0-9]+$/, 'a Graviton (arm64) instance type such as t4g.small or m7g.large');
+    for (const prop of ['running', 'hostsDatabase'] as const) {
+      if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
+        throw new ScaleLadderError(`${prop} must be a boolean (true or false), got ${JSON.stringify(props[prop])}`);
+      }
+    }
+    if (props.postgresImage !== undefined) requireImageReference('postgresImage', props.postgresImage);
     const subnet = props.vpc.publicSubnets[0];
 
     this.dataVolume = new ec2.Volume(this, 'DataVolume', {

@@ -127,7 +127,13 @@ const SUFFIXES: Record<string, number> = { K: 1e3, M: 1e6, B: 1e9 };
  * `10K`, `1B`; a trailing `%` divides by 100 (`20%` = 0.2).
  */
 export function parseNumber(name: string, raw: string): number {
-  const text = raw.trim().replace(/[_,]/g, '');
+  const trimmed = raw.trim();
+  // Separators group thousands: 250,000 and 250_000, never 1,0,0.
+  const grouped = /[_,]/.test(trimmed);
+  if (grouped && !/^-?\d{1,3}([_,]\d{3})+(\.\d*)?([KMB%]?)$/i.test(trimmed)) {
+    throw new UsageError(`--${name} must be a number (e.g. 250000, 250,000, 2.5M or 20%; ',' and '_' only between groups of three digits), got '${raw}'`);
+  }
+  const text = trimmed.replace(/[_,]/g, '');
   const match = /^(-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([KMB%]?)$/i.exec(text);
   if (!match) throw new UsageError(`--${name} must be a number (e.g. 250000, 2.5M or 20%), got '${raw}'`);
   const base = Number(match[1]);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { displayPath, parseCloud, parseTier, resolvePath } from './args';
+import { CliIo, displayPath, parseCloud, parseTier, resolvePath, UsageError } from './args';
 import { Command, writeLines } from './command';
 import { architectureOf } from './diagram/architecture';
 import { toMermaid } from './diagram/mermaid';
@@ -9,6 +9,18 @@ import { toSvg } from './diagram/svg';
 function write(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
+}
+
+/** Refuses an --out whose directory cannot be made: a file stands where a directory of the path must be. */
+function requireWritableParent(io: CliIo, base: string, given: string): void {
+  for (let dir = path.dirname(base); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(dir)) {
+      if (!fs.statSync(dir).isDirectory()) {
+        throw new UsageError(`--out must be a path in a directory, got '${given}': '${displayPath(io, dir)}' is a file`);
+      }
+      return;
+    }
+  }
 }
 
 export const diagramCommand: Command = {
@@ -33,6 +45,7 @@ export const diagramCommand: Command = {
     const svg = toSvg(arch);
     if (values.out !== undefined) {
       const base = resolvePath(io, String(values.out)).replace(/\.(svg|mmd)$/i, '');
+      requireWritableParent(io, base, String(values.out));
       write(`${base}.mmd`, mermaid);
       write(`${base}.svg`, svg);
       writeLines(io, [`wrote ${displayPath(io, `${base}.mmd`)}`, `wrote ${displayPath(io, `${base}.svg`)}`]);

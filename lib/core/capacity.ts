@@ -1,6 +1,8 @@
 import { requireIntInRange, requireNumberInRange, ScaleLadderError } from './errors';
 import { Tier } from './tier';
 
+const ASSUMPTIONS = ['dailyActiveRatio', 'requestsPerUserPerDay', 'peakToAverage', 'requestsPerVcpu', 'surviveZoneLoss'];
+
 /** The assumptions behind every number the capacity model gives. All can be overridden. */
 export interface CapacityAssumptions {
   /** Share of monthly users active on a given day. @default 0.2 */
@@ -69,6 +71,16 @@ export class CapacityModel {
   public readonly surviveZoneLoss: boolean;
 
   constructor(assumptions: CapacityAssumptions = {}) {
+    if (assumptions === null || typeof assumptions !== 'object' || Array.isArray(assumptions)) {
+      throw new ScaleLadderError(`assumptions must be an object like { peakToAverage: 3 }, got ${JSON.stringify(assumptions)}`);
+    }
+    const unknown = Object.keys(assumptions).find(key => !ASSUMPTIONS.includes(key));
+    if (unknown !== undefined) {
+      throw new ScaleLadderError(`${unknown} is not a capacity assumption; allowed: ${ASSUMPTIONS.join(', ')}`);
+    }
+    if (assumptions.surviveZoneLoss !== undefined && typeof assumptions.surviveZoneLoss !== 'boolean') {
+      throw new ScaleLadderError(`surviveZoneLoss must be a boolean (true or false), got ${JSON.stringify(assumptions.surviveZoneLoss)}`);
+    }
     this.dailyActiveRatio = requireNumberInRange('dailyActiveRatio', assumptions.dailyActiveRatio ?? 0.2, 0.001, 1);
     this.requestsPerUserPerDay = requireNumberInRange('requestsPerUserPerDay', assumptions.requestsPerUserPerDay ?? 100, 0.01, 1_000_000);
     this.peakToAverage = requireNumberInRange('peakToAverage', assumptions.peakToAverage ?? 3, 1, 100);
@@ -85,8 +97,16 @@ export class CapacityModel {
     return { users, dailyActiveUsers, averageRps, peakRps, requiredVcpu: peakRps / this.requestsPerVcpu };
   }
 
-  /** What `tier` serves at full scale-out, measured against `users`' peak. */
-  public capacityOf(tier: Tier, users: number = tier.spec.maxUsers): RungCapacity {
+  /**
+   * What `tier` serves at full scale-out, measured against `users`' peak.
+   * @param tier the rung
+   * @param users monthly active users
+   * @default - the tier's own user bound (`tier.spec.maxUsers`)
+   */
+  public capacityOf(tier: Tier, users?: number): RungCapacity {
+    if (!(tier instanceof Tier)) {
+      throw new ScaleLadderError(`tier must be a Tier (e.g. Tier.USERS_1M or Tier.fromName('1M')), got ${JSON.stringify(tier)}`);
+    }
     const spec = tier.spec;
     const regions = spec.regions.activeRegions;
     // The single server lives in one zone, so there is no zone to lose; a fleet spans three.
@@ -95,7 +115,7 @@ export class CapacityModel {
       : spec.server.vcpu;
     const zoneShare = spec.fleet && this.surviveZoneLoss ? 2 / 3 : 1;
     const capacityRps = maxVcpu * this.requestsPerVcpu * zoneShare;
-    return { tier: tier.name, capacityRps, maxVcpu, headroom: capacityRps / this.traffic(users).peakRps };
+    return { tier: tier.name, capacityRps, maxVcpu, headroom: capacityRps / this.traffic(users ?? spec.maxUsers).peakRps };
   }
 
   /** The smallest rung whose user bound covers `users` and whose capacity covers the peak. */

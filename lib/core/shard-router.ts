@@ -94,6 +94,8 @@ export class ShardRouter {
    * @default 'SHARD_BUCKETS'
    */
   public static fromEnvironment(variable?: string, bucketsVariable?: string): ShardRouter {
+    if (variable !== undefined) requirePattern('variable', variable, /^\S+$/, 'the name of an environment variable such as SHARD_MAP');
+    if (bucketsVariable !== undefined) requirePattern('bucketsVariable', bucketsVariable, /^\S+$/, 'the name of an environment variable such as SHARD_BUCKETS');
     return ShardRouter.fromShardMap(readVariable(variable ?? 'SHARD_MAP', 'JSON shard map'),
       readVariable(bucketsVariable ?? 'SHARD_BUCKETS', 'JSON bucket assignment'));
   }

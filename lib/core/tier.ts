@@ -1,4 +1,4 @@
-import { requireIntInRange, requireNumberInRange, requireOrdered, requirePattern, ScaleLadderError } from './errors';
+import { requireIntInRange, requireNumberInRange, requireOneOf, requireOrdered, requirePattern, ScaleLadderError } from './errors';
 import { Layer } from './layer';
 import { RUNGS } from './rungs';
 import { Sizing } from './sizing';
@@ -30,6 +30,9 @@ export interface CustomTierProps {
   /** Cache replicas per shard (0-5). @default - the base rung's */
   readonly cacheReplicasPerShard?: number;
 }
+
+const CUSTOM_PROPS = ['base', 'name', 'maxUsers', 'readReplicas', 'shards', 'fleetMinInstances', 'fleetMaxInstances', 'fleetVcpu',
+  'fleetMemoryGib', 'cacheShards', 'cacheReplicasPerShard'];
 
 /** A rung of the ladder: `Tier.USERS_1K` … `Tier.USERS_1B`, or `Tier.custom(...)`. */
 export class Tier {
@@ -64,10 +67,21 @@ export class Tier {
 
   /** A tier of one's own sizing, built on a rung. Every override is range-checked. */
   public static custom(props: CustomTierProps): Tier {
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+      throw new ScaleLadderError(`props must be an object like { base: Tier.USERS_1M, name: 'shop-peak', … }, got ${props === undefined ? 'undefined' : JSON.stringify(props)}`);
+    }
+    const unknown = Object.keys(props).find(key => !CUSTOM_PROPS.includes(key));
+    if (unknown !== undefined) {
+      throw new ScaleLadderError(`${unknown} is not a prop of Tier.custom; allowed: ${CUSTOM_PROPS.join(', ')}`);
+    }
     if (!(props.base instanceof Tier)) {
       throw new ScaleLadderError(`base must be a Tier (e.g. Tier.USERS_100K), got ${JSON.stringify(props.base)}`);
     }
     requirePattern('name', props.name, /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, '1-32 letters, digits or dashes');
+    const rung = RUNGS.find(r => r.name.toUpperCase() === props.name.toUpperCase());
+    if (rung !== undefined) {
+      throw new ScaleLadderError(`name must not be a rung's name (${RUNGS.map(r => r.name).join(', ')}): APP_TIER and the plans would take the tier for rung ${rung.name}, got '${props.name}'`);
+    }
     const base = props.base.spec;
     const needs = (prop: string, present: unknown, layer: string) => {
       if (!present) throw new ScaleLadderError(`${prop} needs a base tier with a ${layer}; base '${base.name}' has none`);
@@ -134,6 +148,7 @@ export class Tier {
 
   /** Whether `layer` is switched on. */
   public hasLayer(layer: Layer): boolean {
+    requireOneOf('layer', layer, Object.values(Layer));
     return this.layers.includes(layer);
   }
 }

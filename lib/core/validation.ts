@@ -71,3 +71,36 @@ export function requirePrivateCidr(prop: string, value: unknown, minPrefix: numb
   if (!isPrivate(octets, prefix)) throw new ScaleLadderError(`${prop} must be ${allowed}, got ${show(value)}: not a private range`);
   return value as string;
 }
+
+/** A value as a message shows it: strings quoted, objects as JSON (or their class when JSON cannot show them). */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `'${value}'`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `a ${(value as object)?.constructor?.name ?? typeof value}`;
+  }
+}
+
+/** The part of a construct scope the id checks read (a `constructs` Construct has it). */
+export interface IdScope {
+  readonly node: { readonly path: string; tryFindChild(id: string): unknown };
+}
+
+/**
+ * The scope, once `id` is checked to be a usable construct id there: a non-empty string of at most
+ * `maxLength` characters that no other child of `scope` has. Called in the argument of `super(...)`,
+ * so the check runs before `constructs` would refuse the id with an error of its own.
+ */
+export function requireFreeId<S extends IdScope>(scope: S, id: string, maxLength: number, what: string): S {
+  if (typeof id !== 'string' || id.trim() === '' || id.length > maxLength) {
+    throw new ScaleLadderError(`id must be a construct id of 1-${maxLength} characters for ${what}, got ${describeValue(id)}` +
+      (typeof id === 'string' && id.length > maxLength ? ` (${id.length} characters)` : ''));
+  }
+  if (scope?.node?.tryFindChild(id) !== undefined) {
+    const where = scope.node.path === '' ? 'the app' : `'${scope.node.path}'`;
+    throw new ScaleLadderError(`id must be unused in ${where} (every construct of a scope needs its own id), got '${id}': ${where} already has a construct with that id`);
+  }
+  return scope;
+}

@@ -5,7 +5,8 @@ import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-
 import { Construct } from 'constructs';
 import { baseSettings, GcpBaseProps, parseNetworkCidr } from './common';
 import { requireRegion } from './regions';
-import { ScaleLadderError } from '../core/errors';
+import { requireUnique, ScaleLadderError } from '../core/errors';
+import { describeValue } from '../core/validation';
 
 /** Props of `Network`. */
 export interface NetworkProps extends GcpBaseProps {
@@ -53,7 +54,14 @@ export class Network extends Construct {
     const { project, region, name } = baseSettings(props);
     const [a, b] = parseNetworkCidr(props.networkCidr ?? '10.20.0.0/16');
     const extra = props.extraRegions ?? [];
-    extra.forEach((r, i) => requireRegion(`regions[${i}]`, r));
+    if (!Array.isArray(extra)) {
+      throw new ScaleLadderError(`extraRegions must be a list of Google Cloud region names such as ['us-east1'], got ${describeValue(extra)}`);
+    }
+    extra.forEach((r, i) => requireRegion(`extraRegions[${i}]`, r));
+    if (extra.includes(region)) {
+      throw new ScaleLadderError(`extraRegions must not contain the primary region '${region}', got ${JSON.stringify(extra)}`);
+    }
+    requireUnique('extraRegions', extra);
     if (extra.length + 1 > Network.MAX_REGIONS) {
       throw new ScaleLadderError(`regions must hold at most ${Network.MAX_REGIONS - 1} regions besides the primary, got ${extra.length}`);
     }

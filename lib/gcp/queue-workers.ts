@@ -16,6 +16,7 @@ import { baseSettings, GcpBaseProps, labels, PROTECT } from './common';
 import { Network } from './network';
 import { requireIntInRange, requirePattern } from '../core/errors';
 import { DeploymentStyle } from '../core/tier-spec';
+import { requireImageReference } from '../core/validation';
 
 /** Props of `QueueWorkers`. */
 export interface QueueWorkersProps extends GcpBaseProps {
@@ -120,6 +121,7 @@ export class QueueWorkers extends Construct {
     const port = requireIntInRange('port', props.port ?? 8080, 1, 65535);
     const pushPath = requirePattern('pushPath', props.pushPath ?? '/', /^\/([A-Za-z0-9._~-]+\/)*$/, "an absolute path ending in '/' such as '/tasks/'");
     const attempts = requireIntInRange('maxDeliveryAttempts', props.maxDeliveryAttempts ?? 5, 5, 100);
+    requireImageReference('image', props.image);
     const sizing = {
       cpu: 1,
       memoryGib: 1,

@@ -1,4 +1,5 @@
 import { requireOneOf, ScaleLadderError } from '../core/errors';
+import { describeValue } from '../core/validation';
 
 /*
  * The Google Cloud regions the library knows, with three zones each and default peer
@@ -89,6 +90,9 @@ export function defaultPeers(region: string): string[] {
  */
 export function resolveExtraRegions(primary: string, given: readonly string[] | undefined, needed: number): string[] {
   const list = given ?? defaultPeers(primary);
+  if (!Array.isArray(list)) {
+    throw new ScaleLadderError(`regions must be a list of Google Cloud region names such as ['us-east1', 'europe-west1'], got ${describeValue(list)}`);
+  }
   list.forEach((r, i) => requireRegion(`regions[${i}]`, r));
   if (list.includes(primary)) {
     throw new ScaleLadderError(`regions must not contain the primary region '${primary}', got ${JSON.stringify(list)}`);

@@ -13,6 +13,7 @@ import { Network } from './network';
 import { zonesOf } from './regions';
 import { serverMetadata, serverStartupScript } from './startup-script';
 import { requireIntInRange, requirePattern } from '../core/errors';
+import { requireImageReference } from '../core/validation';
 
 /** Props of `SingleServer`. */
 export interface SingleServerProps extends GcpBaseProps {
@@ -123,6 +124,10 @@ export class SingleServer extends Construct {
     const port = requireIntInRange('port', props.port ?? 8080, 1, 65535);
     const dataDiskGib = requireIntInRange('dataDiskGib', props.dataDiskGib ?? 20, 10, 65536);
     const retention = requireIntInRange('snapshotRetentionDays', props.snapshotRetentionDays ?? 14, 1, 365);
+    requireImageReference('image', props.image);
+    if (props.machineType !== undefined) {
+      requirePattern('machineType', props.machineType, /^[a-z][a-z0-9]*-[a-z0-9]+(-[a-z0-9]+)*$/, "a Compute Engine machine type such as 'e2-small' or 't2a-standard-1'");
+    }
     const running = props.running ?? true;
     const hostsDatabase = props.hostsDatabase ?? true;
 

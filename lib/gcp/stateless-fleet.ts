@@ -17,8 +17,9 @@ import { CdnEdge } from './cdn-edge';
 import { checkRunSizing, LOAD_BALANCER_INGRESS, runService, runtimeIdentity } from './cloud-run';
 import { baseSettings, GcpBaseProps, requireDomain } from './common';
 import { Network } from './network';
-import { requireIntInRange, requirePattern } from '../core/errors';
+import { requireIntInRange, requireOneOf, requirePattern } from '../core/errors';
 import { DeploymentStyle } from '../core/tier-spec';
+import { requireImageReference } from '../core/validation';
 
 /** Props of `StatelessFleet`. */
 export interface StatelessFleetProps extends GcpBaseProps {
@@ -154,6 +155,8 @@ export class StatelessFleet extends Construct {
       concurrency: props.concurrency ?? 60,
     };
     checkRunSizing(sizing, 'fleet');
+    requireImageReference('image', props.image);
+    requireOneOf('deployment', props.deployment ?? DeploymentStyle.ROLLING, Object.values(DeploymentStyle));
 
     const identity = runtimeIdentity(this, {
       project,

@@ -26,7 +26,7 @@ describe('ScaleLadder bad input fails at synth with a precise message and no tem
     ['100K', 'repeated failover pattern', { failoverPathPatterns: ['/feed/*', '/feed/*'] }, 'failoverPathPatterns must not repeat an entry'],
     ['1K', 'hosted zone id', { zone: { hostedZoneId: 'zone-1', zoneName: 'example.com' } },
       "hostedZoneId must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got 'zone-1'"],
-    ['10K', 'zone name', { zone: { hostedZoneId: 'Z0EXAMPLE', zoneName: 'Example.COM' } }, "zoneName must be a lower-case domain such as example.com, got 'Example.COM'"],
+    ['10K', 'zone name', { zone: { hostedZoneId: 'Z0EXAMPLE', zoneName: 'Example.COM' } }, "zoneName must be a lower-case domain such as example.com (labels of 1-63 letters, digits or dashes, at most 253 characters), got 'Example.COM'"],
   ])('on %s: %s', (rung, _, bad, message) => {
     const stack = testStack('eu-west-1');
     expect(() => new ScaleLadder(stack, 'App', { tier: Tier.fromName(rung), image, ...bad })).toThrow(message);
