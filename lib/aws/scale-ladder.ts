@@ -378,6 +378,7 @@ export class ScaleLadder extends Construct {
           failoverPathPatterns: props.failoverPathPatterns,
           originHeaderValue: fleet.originProtection?.headerValue,
           zone: props.zone,
+          logRetentionDays,
         });
         for (const compute of appCompute(serving)) {
           compute.container.addEnvironment('STATIC_BUCKET', this.edge.staticBucket.bucketName);

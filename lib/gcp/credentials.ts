@@ -41,7 +41,8 @@ export class DatabaseCredentials extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseCredentialsProps) {
     super(scope, id);
     const { project, name } = baseSettings(props);
-    this.username = props.username ?? 'app';
+    this.username = requirePattern('username', props.username ?? 'app', /^[a-z_][a-z0-9_]{0,62}$/,
+      'a PostgreSQL user name (1-63 lowercase letters, digits or underscores, not starting with a digit)');
 
     this.password = new TerraformResource(this, 'Password', {
       terraformResourceType: 'random_password',

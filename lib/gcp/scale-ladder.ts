@@ -23,7 +23,7 @@ import { UserDirectory } from './user-directory';
 import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
 import { Sizing } from '../core/sizing';
 import { Tier } from '../core/tier';
-import { requireImageReference } from '../core/validation';
+import { describeValue, requireFreeId, requireImageReference } from '../core/validation';
 
 /** TTL of the app's A record: short, so a move of the entry point reaches clients quickly. */
 const APP_RECORD_TTL_SECONDS = 60;
@@ -166,7 +166,7 @@ export class ScaleLadder extends Construct {
   public readonly credentialRotation?: CredentialRotation;
 
   constructor(scope: Construct, id: string, props: ScaleLadderProps) {
-    super(scope, id);
+    super(requireFreeId(requireProps(scope, props), id, 255, 'a Google Cloud ladder'), id);
     if (!(props.tier instanceof Tier)) {
       throw new ScaleLadderError(`tier must be a Tier (e.g. Tier.USERS_100K), got ${JSON.stringify(props.tier)}`);
     }
@@ -441,4 +441,12 @@ export class ScaleLadder extends Construct {
     this.url = this.fleet ? this.fleet.url
       : props.domainName ? `https://${props.domainName}` : `http://${this.singleServer.address.address}`;
   }
+}
+
+/** The scope, once `props` is known to be an object (checked before the construct is added to it). */
+function requireProps(scope: Construct, props: unknown): Construct {
+  if (props === null || typeof props !== 'object') {
+    throw new ScaleLadderError(`props must be an object with at least project, region, image and tier, got ${describeValue(props)}`);
+  }
+  return scope;
 }

@@ -6,7 +6,8 @@ import { baseSettings, GcpBaseProps, labels, terraformLiteral } from './common';
 import { Network } from './network';
 import { SERVER_POSTGRES_IMAGE } from './startup-script';
 import { REBALANCE_SHARDS_SCRIPT } from '../core/data-moves/rebalance-shards';
-import { requireIntInRange, requirePattern, ScaleLadderError } from '../core/errors';
+import { requireIntInRange, ScaleLadderError } from '../core/errors';
+import { requireImageReference } from '../core/validation';
 
 /** Props of `ShardRebalanceJob`. */
 export interface ShardRebalanceJobProps extends GcpBaseProps {
@@ -70,8 +71,7 @@ export class ShardRebalanceJob extends Construct {
     super(scope, id);
     const { project, region, name } = baseSettings(props);
     const shards = requireIntInRange('shards', props.shards, 2, 256);
-    const image = requirePattern('clientImage', props.clientImage ?? `docker.io/library/${SERVER_POSTGRES_IMAGE}`,
-      /^[a-z0-9][a-z0-9.\-_/:@]*[a-z0-9]$/i, "a container image reference such as 'docker.io/library/postgres:16'");
+    const image = requireImageReference('clientImage', props.clientImage ?? `docker.io/library/${SERVER_POSTGRES_IMAGE}`);
     this.jobName = `${name}-rebalance`;
 
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {

@@ -175,6 +175,22 @@ const CASES: Case[] = [
       new gcp.Tier10K(scope, 'App', { project: 'shop-prod-1', region: 'europe-west1', image: GCP_IMAGE, name: 'two' });
     });
   }, /^id must be unused in '.*' \(every construct of a scope needs its own id\), got 'App': '.*' already has a construct with that id$/],
+  ['id', 'Google ladder id taken by another construct', () => {
+    Testing.synthScope(scope => {
+      new gcp.Network(scope, 'App', GCP_BASE);
+      new gcp.ScaleLadder(scope, 'App', { project: 'shop-prod-1', region: 'europe-west1', image: GCP_IMAGE, tier: Tier.USERS_1K });
+    });
+  }, /^id must be unused in '.*' \(every construct of a scope needs its own id\), got 'App'/],
+  ['shape', 'Google ladder without props', () => { Testing.synthScope(scope => { new gcp.ScaleLadder(scope, 'App', undefined as any); }); },
+    'props must be an object with at least project, region, image and tier, got undefined'],
+  ['shape', 'Google database user name empty', () => { Testing.synthScope(scope => { new gcp.DatabaseCredentials(scope, 'Creds', { ...GCP_BASE, username: '' }); }); },
+    "username must be a PostgreSQL user name (1-63 lowercase letters, digits or underscores, not starting with a digit), got ''"],
+  ['image', 'Google rebalance job client image :latest', () => {
+    Testing.synthScope(scope => {
+      const network = new gcp.Network(scope, 'Net', GCP_BASE);
+      new gcp.ShardRebalanceJob(scope, 'Rebalance', { ...GCP_BASE, network, shards: 4, shardMap: '[]', bucketAssignmentSecret: 's', passwordSecret: 'p', clientImage: 'postgres:latest' });
+    });
+  }, /^clientImage must .*'postgres:latest'/],
   ['id', 'Google Network with a further region twice (would clash subnet ids)', () => { Testing.synthScope(scope => { new gcp.Network(scope, 'Net', { ...GCP_BASE, extraRegions: ['us-east1', 'us-east1'] }); }); },
     'extraRegions must not repeat an entry, got \'us-east1\' twice in ["us-east1","us-east1"]'],
   ['id', 'Google Network with the primary among the further regions', () => { Testing.synthScope(scope => { new gcp.Network(scope, 'Net', { ...GCP_BASE, extraRegions: ['europe-west1'] }); }); },
