@@ -245,12 +245,8 @@ const FIXES: Fix[] = [
     fix: 'A scheduled two-step change instead of a rotation function: add the new value to the listener rules\' header condition (it matches any of its values) and deploy, switch CloudFront\'s origin header to it and deploy, then drop the old value; the acknowledgement can then say the value is rotated by that runbook.',
   },
   {
-    id: 'AwsSolutions-CFR3',
-    fix: 'Turn on WAF logging (`AWS::WAFv2::LoggingConfiguration` to a log group named `aws-waf-logs-…`) — the reason says WAF logs cover the edge, but no rung has a logging configuration — and CloudFront standard logs to a bucket with ACLs enabled (`ObjectOwnership: BucketOwnerPreferred`), which the rule checks ("Logging web ACL traffic", AWS WAF Developer Guide: https://docs.aws.amazon.com/waf/latest/developerguide/logging.html; "Standard logging (access logs)", CloudFront Developer Guide: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html).',
-  },
-  {
     id: 'AwsSolutions-CFR5',
-    fix: 'With `zone` given, issue a certificate for the origin name (`<region>.origin.<zone>` already exists on 1B), add an HTTPS listener and set the origin to `https-only`; CloudFront then reaches the load balancer over TLS ("Require HTTPS for communication between CloudFront and your custom origin", CloudFront Developer Guide: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html).',
+    fix: 'Issue the certificate in the library when `zone` is given (DNS-validated ACM certificate for the zone\'s name in the stack\'s region, an HTTPS listener on the load balancer): the origins then switch to `https-only` with the viewer\'s Host forwarded, as they already do when the app passes `certificate` and `zone` ("Requiring HTTPS for communication between CloudFront and your custom origin", CloudFront Developer Guide: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html).',
   },
 ];
 

@@ -434,7 +434,7 @@ const AWS_CONTROLS: Array<Control<AwsRung>> = [
   {
     group: 'Secrets',
     name: 'Rotation',
-    reads: '`AWS::SecretsManager::RotationSchedule` per secret; "being added" while no rung of either cloud rotates a secret',
+    reads: '`AWS::SecretsManager::RotationSchedule` per secret',
     cell: (r, _ladder, facts) => {
       const secrets = r.of('AWS::SecretsManager::Secret').length;
       const rotated = r.of('AWS::SecretsManager::RotationSchedule').length;
@@ -702,7 +702,15 @@ const GCP_CONTROLS: Array<Control<GcpRung>> = [
     name: 'Project-level roles',
     reads: '`google_project_iam_member` roles (everything else is granted on the one resource)',
     cell: g => {
-      const roles = unique(g.of('google_project_iam_member').map(m => m.role.replace('roles/', ''))).sort();
+      // A custom role is granted by reference: show its id, its permissions and whether every grant of it is conditional.
+      const custom = new Map(g.of('google_project_iam_custom_role').map(r => [`\${google_project_iam_custom_role.${r['//'].metadata.uniqueId}.id}`, r]));
+      const label = (role: string): string => {
+        const r = custom.get(role);
+        if (!r) return role.replace('roles/', '');
+        const conditional = g.of('google_project_iam_member').filter(m => m.role === role).every(m => m.condition);
+        return `${r.role_id} (custom: ${[...r.permissions].sort().join(', ')}${conditional ? '; per instance, by condition' : ''})`;
+      };
+      const roles = unique(g.of('google_project_iam_member').map(m => label(m.role))).sort();
       const broad = roles.filter(r => /^(owner|editor|viewer)$|admin/i.test(r));
       return broad.length > 0 ? gap(`broad: ${broad.join(', ')}`) : info(join(roles));
     },
@@ -738,12 +746,14 @@ const GCP_CONTROLS: Array<Control<GcpRung>> = [
   {
     group: 'Secrets',
     name: 'Rotation',
-    reads: '`google_secret_manager_secret` `rotation` (the schedule Secret Manager publishes to Pub/Sub `topics`); "being added" while no rung of either cloud rotates a secret',
+    reads: 'the secrets in `ROTATION_PAIRS` of the `google_cloud_run_v2_job` `<name>-rotate-credentials` (the monthly rotation, started by a `google_cloud_scheduler_job`)',
     cell: (g, _ladder, facts) => {
-      const secrets = g.of('google_secret_manager_secret');
-      const rotated = secrets.filter(s => s.rotation).length;
-      if (rotated === 0) return facts.rotation ? gap(`none of ${secrets.length}`) : pending(`none of ${secrets.length} (being added)`);
-      return rotated >= secrets.length ? ok(`${rotated} of ${secrets.length}`) : info(`${rotated} of ${plural(secrets.length, 'secret')}`);
+      const secrets = g.of('google_secret_manager_secret').length;
+      const job = g.of('google_cloud_run_v2_job').find(j => /-rotate-credentials$/.test(j.name));
+      const pairs = job?.template.template.containers[0].env.find((e: any) => e.name === 'ROTATION_PAIRS')?.value.split(' ') ?? [];
+      const scheduled = job !== undefined && g.of('google_cloud_scheduler_job').some(s => s.http_target?.uri?.endsWith(`/jobs/${job.name}:run`));
+      if (!scheduled) return facts.rotation ? gap(`none of ${secrets}`) : pending(`none of ${secrets} (being added)`);
+      return info(`${pairs.length} of ${plural(secrets, 'secret')}`);
     },
   },
   // --- logging ---

@@ -92,7 +92,8 @@ test('synthesis is deterministic: two synths of a rung are byte-identical', () =
     const text = fs.readFileSync(a.stacks[0].file, 'utf8');
     expect(text).not.toContain(process.cwd());
     const config = JSON.parse(text);
-    expect(Object.keys(config.terraform.required_providers).sort()).toEqual(['google', 'random']);
+    // hashicorp/time: the credential rotation's first-run offset (from 10K).
+    expect(Object.keys(config.terraform.required_providers).sort()).toEqual(['google', 'random', 'time']);
     expect(config.terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
     expect(Object.keys(config.data ?? {})).toEqual(['google_project']);
   } finally {
@@ -107,7 +108,7 @@ test('synthGcpRung reports resources per layer that add up', () => {
     expect(result.stacks).toHaveLength(1);
     const s = result.stacks[0];
     expect(Object.values(s.byLayer).reduce((x, y) => x + y, 0)).toBe(s.resources);
-    expect(Object.keys(s.byLayer)).toEqual(['Cache', 'CdnEdge', 'Credentials', 'Network', 'Operations', 'QueueWorkers',
+    expect(Object.keys(s.byLayer)).toEqual(['Cache', 'CdnEdge', 'CredentialRotation', 'Credentials', 'Network', 'Operations', 'QueueWorkers',
       'ReadReplicaSet', 'SeparatedDatabase', 'ShardedCluster', 'SingleServer', 'StatelessFleet', 'UserDirectory']);
     expect(s.resources).toBe(resources(rung('10M')).length);
   } finally {
