@@ -81,7 +81,7 @@ export function collectAcknowledgements(): { acknowledgements: Acknowledgement[]
   // Loaded here so that reading or rendering a document needs no aws-cdk-lib.
   const { Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const { AwsSolutionsChecks } = require('cdk-nag') as typeof import('cdk-nag');
-  const { buildAwsRung } = require('../lib/aws/synth-rung') as typeof import('../lib/aws/synth-rung');
+  const { buildAwsRung } = require('../lib/aws/ladder/synth-rung') as typeof import('../lib/aws/ladder/synth-rung');
   const { PINNED_FLAGS } = require('../test/support/feature-flags') as typeof import('../test/support/feature-flags');
   /* eslint-enable @typescript-eslint/no-require-imports, import/no-extraneous-dependencies */
 

@@ -5,8 +5,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { runCli, tempDir } from './cli/run-cli';
 import { buildStorefront } from '../examples/upgrade/app';
 import { UpgradePlanner } from '../lib';
-import { planAwsOutputs, readAwsOutput } from '../lib/aws/plan-output';
-import { planAwsStacks } from '../lib/aws/planner';
+import { planAwsOutputs, readAwsOutput } from '../lib/aws/upgrade/plan-output';
+import { planAwsStacks } from '../lib/aws/upgrade/planner';
 
 /*
  * examples/upgrade is a test too: a user's own app (stack Storefront, composer Ladder, its own

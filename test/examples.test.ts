@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildShop } from '../examples/aws/app';
-import { planAwsTemplates } from '../lib/aws/planner';
+import { planAwsTemplates } from '../lib/aws/upgrade/planner';
 import { losesData } from '../lib/core/upgrade-plan';
 
 /* The AWS example app is a test too: it synthesizes on the rungs it documents and climbs safely. */

@@ -35,12 +35,12 @@ interface CloudModules {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const MODULES: Record<Cloud, CloudModules> = {
   aws: {
-    synth: () => load('aws', '../aws/synth-rung', () => require('../aws/synth-rung'), 'synthAwsRung'),
-    plan: () => load('aws', '../aws/plan-output', () => require('../aws/plan-output'), 'planAwsInputs'),
+    synth: () => load('aws', '../aws/synth-rung', () => require('../aws/ladder/synth-rung'), 'synthAwsRung'),
+    plan: () => load('aws', '../aws/plan-output', () => require('../aws/upgrade/plan-output'), 'planAwsInputs'),
   },
   gcp: {
-    synth: () => load('gcp', '../gcp/synth-rung', () => require('../gcp/synth-rung'), 'synthGcpRung'),
-    plan: () => load('gcp', '../gcp/plan-output', () => require('../gcp/plan-output'), 'planGcpInputs'),
+    synth: () => load('gcp', '../gcp/synth-rung', () => require('../gcp/ladder/synth-rung'), 'synthGcpRung'),
+    plan: () => load('gcp', '../gcp/plan-output', () => require('../gcp/upgrade/plan-output'), 'planGcpInputs'),
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

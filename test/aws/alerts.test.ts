@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AppImage, ScaleLadder, Tier } from '../../lib';
-import { DEFAULT_ZONE, STACK_ID } from '../../lib/aws/synth-rung';
+import { DEFAULT_ZONE, STACK_ID } from '../../lib/aws/ladder/synth-rung';
 import { ScaleLadderError } from '../../lib/core/errors';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { AWS_RUNGS, awsTemplatesJson } from '../support/rungs';

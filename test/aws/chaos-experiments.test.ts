@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppImage, SeparatedDatabase, StatelessFleet } from '../../lib';
-import { ChaosExperiments } from '../../lib/aws/chaos-experiments';
-import { SloAlarms } from '../../lib/aws/slo-alarms';
+import { ChaosExperiments } from '../../lib/aws/operations/chaos-experiments';
+import { SloAlarms } from '../../lib/aws/operations/slo-alarms';
 import { stackWithNetwork } from '../support/stacks';
 
 const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AppImage, ScaleLadder, Tier } from '../../lib';
-import { diffAwsStack, planAwsTemplates } from '../../lib/aws/planner';
-import { STACK_ID } from '../../lib/aws/synth-rung';
+import { STACK_ID } from '../../lib/aws/ladder/synth-rung';
+import { diffAwsStack, planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { COPY_DATABASE_SCRIPT } from '../../lib/core/data-moves/copy-database';
 import { ShardRouter } from '../../lib/core/shard-router';
 import { PINNED_FLAGS } from '../support/feature-flags';

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AppImage, ScaleLadder, Tier } from '../../lib';
-import { DEFAULT_ZONE } from '../../lib/aws/synth-rung';
+import { DEFAULT_ZONE } from '../../lib/aws/ladder/synth-rung';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 

@@ -1,4 +1,4 @@
-import { STACK_ID } from '../../lib/aws/synth-rung';
+import { STACK_ID } from '../../lib/aws/ladder/synth-rung';
 import { Tier } from '../../lib/core/tier';
 import { AWS_RUNGS, awsTemplatesJson } from '../support/rungs';
 

@@ -6,8 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LadderNetwork, SeparatedDatabase } from '../../lib';
-import { GlobalShard, SecondaryShard, SecondaryShardProps } from '../../lib/aws/global-database';
-import { ShardedCluster } from '../../lib/aws/sharded-cluster';
+import { GlobalShard, SecondaryShard, SecondaryShardProps } from '../../lib/aws/data/global-database';
+import { ShardedCluster } from '../../lib/aws/data/sharded-cluster';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { stackWithNetwork, testStack } from '../support/stacks';
 

@@ -1,5 +1,5 @@
-import { isStatefulAwsType, planAwsTemplates } from '../../lib/aws/planner';
-import { STACK_ID } from '../../lib/aws/synth-rung';
+import { STACK_ID } from '../../lib/aws/ladder/synth-rung';
+import { isStatefulAwsType, planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { Tier } from '../../lib/core/tier';
 import { requiredMigrations, ResourceChange } from '../../lib/core/upgrade-plan';
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';

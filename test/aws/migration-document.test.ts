@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { migrationScript } from '../../lib/aws/server-scripts';
+import { migrationScript } from '../../lib/aws/compute/server-scripts';
 import { runScript, useScratchDir } from '../core/data-moves/run-script';
 import { PG_PASSWORD, PostgresServer, usePostgres } from '../support/postgres';
 

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { planAwsTemplates } from '../../lib/aws/planner';
-import { buildAwsRung, STACK_ID } from '../../lib/aws/synth-rung';
+import { buildAwsRung, STACK_ID } from '../../lib/aws/ladder/synth-rung';
+import { planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 

@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppEnvironment, AppImage, DeploymentStyle, StatelessFleet, StatelessFleetProps } from '../../lib';
-import { PathRoutedService, PathRoutedServiceProps } from '../../lib/aws/path-routed-service';
+import { PathRoutedService, PathRoutedServiceProps } from '../../lib/aws/compute/path-routed-service';
 import { stackWithNetwork } from '../support/stacks';
 
 const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');

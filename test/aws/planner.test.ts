@@ -1,7 +1,7 @@
 import {
   AWS_STATEFUL_TYPES, awsMigrationSteps, cacheTwoStepMigrations, diffAwsStack, diffAwsTemplates, isStatefulAwsType, layerOfPath,
   planAws, planAwsTemplates,
-} from '../../lib/aws/planner';
+} from '../../lib/aws/upgrade/planner';
 import { rungStampOf } from '../../lib/core/rung-stamp';
 import { Tier } from '../../lib/core/tier';
 import { losesData } from '../../lib/core/upgrade-plan';

@@ -8,8 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppEnvironment, AppImage } from '../../lib';
-import { EventStream, EventStreamProps } from '../../lib/aws/event-stream';
-import { QueueWorkers, QueueWorkersProps } from '../../lib/aws/queue-workers';
+import { EventStream, EventStreamProps } from '../../lib/aws/compute/event-stream';
+import { QueueWorkers, QueueWorkersProps } from '../../lib/aws/compute/queue-workers';
 import { stackWithNetwork } from '../support/stacks';
 
 const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');

@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AppContract, AppImage, ScaleLadder, ScaleLadderOptions, SeparatedDatabase, Tier } from '../../lib';
-import { planAwsTemplates } from '../../lib/aws/planner';
-import { DEFAULT_ENV, DEFAULT_IMAGE, DEFAULT_ZONE, STACK_ID } from '../../lib/aws/synth-rung';
+import { DEFAULT_ENV, DEFAULT_IMAGE, DEFAULT_ZONE, STACK_ID } from '../../lib/aws/ladder/synth-rung';
+import { planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 import { stackWithNetwork, testStack } from '../support/stacks';

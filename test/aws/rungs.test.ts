@@ -2,8 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppContract, Tier } from '../../lib';
-import { isStatefulAwsType } from '../../lib/aws/planner';
-import { STACK_ID } from '../../lib/aws/synth-rung';
+import { STACK_ID } from '../../lib/aws/ladder/synth-rung';
+import { isStatefulAwsType } from '../../lib/aws/upgrade/planner';
 import { AWS_RUNGS, awsRung, awsTemplate, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 const RETAINING = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];

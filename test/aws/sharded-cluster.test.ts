@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SeparatedDatabase, ShardRouter } from '../../lib';
-import { ShardedCluster, ShardedClusterProps } from '../../lib/aws/sharded-cluster';
-import { buildAwsRung } from '../../lib/aws/synth-rung';
+import { ShardedCluster, ShardedClusterProps } from '../../lib/aws/data/sharded-cluster';
+import { buildAwsRung } from '../../lib/aws/ladder/synth-rung';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { stackWithNetwork } from '../support/stacks';
 

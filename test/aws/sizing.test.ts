@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AppImage, Sizing, Tier, Tier10K, Tier1K, Tier1M } from '../../lib';
-import { ScaleLadder } from '../../lib/aws/scale-ladder';
+import { ScaleLadder } from '../../lib/aws/ladder/scale-ladder';
 
 function build(tier: Tier, sizing?: Sizing): Template {
   const stack = new Stack(new App(), 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppImage, StatelessFleet } from '../../lib';
-import { SloAlarms } from '../../lib/aws/slo-alarms';
+import { SloAlarms } from '../../lib/aws/operations/slo-alarms';
 import { stackWithNetwork } from '../support/stacks';
 
 const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppImage, StatelessFleet } from '../../lib';
-import { Tracing } from '../../lib/aws/tracing';
+import { Tracing } from '../../lib/aws/operations/tracing';
 import { stackWithNetwork, testStack } from '../support/stacks';
 
 const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');

@@ -1,10 +1,10 @@
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
-import { HOLDS_DATA_METADATA } from '../../lib/aws/holds-data';
-import { AWS_STATEFUL_TYPES, isStatefulAwsType, planAwsTemplates } from '../../lib/aws/planner';
-import { STACK_ID } from '../../lib/aws/synth-rung';
+import { HOLDS_DATA_METADATA } from '../../lib/aws/internal/holds-data';
+import { STACK_ID } from '../../lib/aws/ladder/synth-rung';
+import { AWS_STATEFUL_TYPES, isStatefulAwsType, planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import {
   DOCUMENTED_TYPES, interruptingProperties, provenInPlaceByTemplate, updateBehaviour, updatesInPlace,
-} from '../../lib/aws/update-behaviour';
+} from '../../lib/aws/upgrade/update-behaviour';
 import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 /*

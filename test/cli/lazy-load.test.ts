@@ -8,7 +8,7 @@ const mockLoaded: string[] = [];
 jest.mock('aws-cdk-lib', () => { mockLoaded.push('aws-cdk-lib'); return jest.requireActual('aws-cdk-lib'); });
 jest.mock('cdktf', () => { mockLoaded.push('cdktf'); return jest.requireActual('cdktf'); });
 jest.mock('@aws-cdk/cloudformation-diff', () => { mockLoaded.push('cloudformation-diff'); return jest.requireActual('@aws-cdk/cloudformation-diff'); });
-jest.mock('../../lib/gcp/plan-output', () => {
+jest.mock('../../lib/gcp/upgrade/plan-output', () => {
   mockLoaded.push('gcp planner');
   return { planGcpInputs: () => ({ cloud: 'gcp', from: '1K', to: '10K', changes: [], migrations: [], interruptions: [], verdict: 'SAFE' }) };
 }, { virtual: true });

@@ -8,11 +8,11 @@ import { ResourceChange, UpgradePlan, verdictOf } from '../../lib/core/upgrade-p
 const mockLoaded: string[] = [];
 const mockPlanAws = jest.fn();
 const mockPlanGcp = jest.fn();
-jest.mock('../../lib/aws/plan-output', () => {
+jest.mock('../../lib/aws/upgrade/plan-output', () => {
   mockLoaded.push('aws');
   return { planAwsInputs: (...args: unknown[]) => mockPlanAws(...args) };
 });
-jest.mock('../../lib/gcp/plan-output', () => {
+jest.mock('../../lib/gcp/upgrade/plan-output', () => {
   mockLoaded.push('gcp');
   return { planGcpInputs: (...args: unknown[]) => mockPlanGcp(...args) };
 }, { virtual: true });

@@ -6,11 +6,11 @@ import { expectUsageError, runCli, tempDir } from './run-cli';
 const mockLoaded: string[] = [];
 const mockSynthAws = jest.fn();
 const mockSynthGcp = jest.fn();
-jest.mock('../../lib/aws/synth-rung', () => {
+jest.mock('../../lib/aws/ladder/synth-rung', () => {
   mockLoaded.push('aws');
   return { synthAwsRung: (...args: unknown[]) => mockSynthAws(...args) };
 });
-jest.mock('../../lib/gcp/synth-rung', () => {
+jest.mock('../../lib/gcp/ladder/synth-rung', () => {
   mockLoaded.push('gcp');
   return { synthGcpRung: (...args: unknown[]) => mockSynthGcp(...args) };
 }, { virtual: true });

@@ -38,13 +38,13 @@ describe(`docs/compliance.md (regenerate with \`${REGENERATE}\`)`, () => {
 
   test('the source scan finds each way lib/aws acknowledges: object literals, shared constants and the helpers', () => {
     const find = (file: string, id: RegExp) => sites.filter(s => s.file === `lib/aws/${file}` && id.test(s.id));
-    expect(find('availability-zones.ts', /^CloudFormation-Validate::W3010$/).map(s => s.declaration)).toEqual(['ZONES_ARE_EXPLICIT']);
-    expect(find('single-server.ts', /^AwsSolutions-IAM4\[Policy::.*AmazonSSMManagedInstanceCore\]$/)).toHaveLength(1);
-    expect(find('scale-ladder.ts', /^AwsSolutions-IAM5\[Resource::<bucket>\.Arn>\/\*\]$/)).toHaveLength(1);
-    expect(find('origin-protection.ts', /^AwsSolutions-IAM5\[Resource::\*\]$/).map(s => s.reason)).toEqual([expect.stringContaining('DescribeManagedPrefixLists')]);
+    expect(find('network/availability-zones.ts', /^CloudFormation-Validate::W3010$/).map(s => s.declaration)).toEqual(['ZONES_ARE_EXPLICIT']);
+    expect(find('compute/single-server.ts', /^AwsSolutions-IAM4\[Policy::.*AmazonSSMManagedInstanceCore\]$/)).toHaveLength(1);
+    expect(find('ladder/scale-ladder.ts', /^AwsSolutions-IAM5\[Resource::<bucket>\.Arn>\/\*\]$/)).toHaveLength(1);
+    expect(find('edge/origin-protection.ts', /^AwsSolutions-IAM5\[Resource::\*\]$/).map(s => s.reason)).toEqual([expect.stringContaining('DescribeManagedPrefixLists')]);
     // Built ids are kept as written.
-    expect(find('chaos-experiments.ts', /nagArn/).map(s => s.declaration)).toEqual(['ChaosExperiments']);
-    expect(find('chaos-experiments.ts', /^AwsSolutions-IAM5\[Resource::\*\]$/).map(s => s.declaration)).toEqual(['ChaosExperiments.experimentRole']);
+    expect(find('operations/chaos-experiments.ts', /nagArn/).map(s => s.declaration)).toEqual(['ChaosExperiments']);
+    expect(find('operations/chaos-experiments.ts', /^AwsSolutions-IAM5\[Resource::\*\]$/).map(s => s.declaration)).toEqual(['ChaosExperiments.experimentRole']);
   });
 
   test('cdk-nag counts: a reason that suppresses findings on a rung is credited on that rung', () => {

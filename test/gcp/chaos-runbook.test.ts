@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { rung, RUNGS } from './support';
-import { chaosTargets, gcpChaosRunbook, gcpChaosRunbookFromOutput } from '../../lib/gcp/chaos-runbook';
+import { chaosTargets, gcpChaosRunbook, gcpChaosRunbookFromOutput } from '../../lib/gcp/operations/chaos-runbook';
 
 /*
- * The Google Cloud chaos runbook (lib/gcp/chaos-runbook.ts) on the 100M and 1B rungs of the run's
+ * The Google Cloud chaos runbook (lib/gcp/operations/chaos-runbook.ts) on the 100M and 1B rungs of the run's
  * cache: the commands name what the output declares, bash parses the script, only the gcloud
  * commands and flags the module cites are used, and the script runs against a stand-in gcloud that
  * records its calls and opens the SLO alert when told to.

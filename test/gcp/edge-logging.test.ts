@@ -1,6 +1,6 @@
 import { all, resources, rung, RUNGS } from './support';
 import { Tier } from '../../lib';
-import { forcesReplacement } from '../../lib/gcp/update-behaviour';
+import { forcesReplacement } from '../../lib/gcp/upgrade/update-behaviour';
 
 /*
  * The Google Cloud edge logs what Cloud Armor decides: Cloud Armor's per-request decisions are

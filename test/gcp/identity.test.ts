@@ -2,7 +2,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import { all, BASE, expectError, resources, rung, RUNGS, synthStack } from './support';
 import { AppContract, gcp, Tier } from '../../lib';
-import { forceNewAttributes, inPlaceUpdate, planGcp, planGcpConfigs, STATEFUL_TYPES } from '../../lib/gcp/planner';
+import { forceNewAttributes, inPlaceUpdate, planGcp, planGcpConfigs, STATEFUL_TYPES } from '../../lib/gcp/upgrade/planner';
 
 /*
  * The user directory on Google Cloud (operations.authentication, from 1M): the project's Identity

@@ -1,8 +1,8 @@
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { Testing } from 'cdktf';
 import { all, find, rung, RUNGS } from './support';
-import { LOAD_BALANCER_INGRESS } from '../../lib/gcp/cloud-run';
-import { diffConfigs } from '../../lib/gcp/planner';
+import { LOAD_BALANCER_INGRESS } from '../../lib/gcp/compute/cloud-run';
+import { diffConfigs } from '../../lib/gcp/upgrade/planner';
 
 /*
  * Cloud Run services behind the load balancer accept internal and load-balancer traffic only

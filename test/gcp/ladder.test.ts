@@ -4,8 +4,8 @@ import { REBALANCE_SHARDS_SCRIPT, REBALANCE_SHARDS_VARIABLES } from '../../lib/c
 import { expectedAssignments, movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance';
 import { ShardRouter } from '../../lib/core/shard-router';
 import { losesData, requiredMigrations, STEP_SOURCE } from '../../lib/core/upgrade-plan';
-import { fromTerraformLiteral } from '../../lib/gcp/common';
-import { forceNewAttributes, IN_PLACE, inPlaceUpdate, planGcp, STATEFUL_TYPES } from '../../lib/gcp/planner';
+import { fromTerraformLiteral } from '../../lib/gcp/internal/common';
+import { forceNewAttributes, IN_PLACE, inPlaceUpdate, planGcp, STATEFUL_TYPES } from '../../lib/gcp/upgrade/planner';
 
 const PAIRS: Array<[string, string]> = [];
 RUNGS.forEach((from, i) => RUNGS.slice(i + 1).forEach(to => PAIRS.push([from, to])));

@@ -10,8 +10,8 @@ import { Testing } from 'cdktf';
 import { find, rung } from './support';
 import { gcp, Tier } from '../../lib';
 import { COPY_DATABASE_SCRIPT } from '../../lib/core/data-moves/copy-database';
-import { fromTerraformLiteral } from '../../lib/gcp/common';
-import { COPY_SCRIPT_DELIMITER, DISK_UNMOUNTED_LOG, SERVER_COPY_SCRIPT_PATH } from '../../lib/gcp/startup-script';
+import { COPY_SCRIPT_DELIMITER, DISK_UNMOUNTED_LOG, SERVER_COPY_SCRIPT_PATH } from '../../lib/gcp/compute/startup-script';
+import { fromTerraformLiteral } from '../../lib/gcp/internal/common';
 
 Testing.setupJest();
 

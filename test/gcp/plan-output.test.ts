@@ -9,9 +9,9 @@ import { Construct } from 'constructs';
 import { Tier } from '../../lib';
 import { ScaleLadderError } from '../../lib/core/errors';
 import { losesData, ResourceChange, UpgradePlan } from '../../lib/core/upgrade-plan';
-import { planGcpInputs, planTerraform, readGcpOutput } from '../../lib/gcp/plan-output';
-import { forcesReplacement, planGcp } from '../../lib/gcp/planner';
-import { ScaleLadder, ScaleLadderOptions } from '../../lib/gcp/scale-ladder';
+import { ScaleLadder, ScaleLadderOptions } from '../../lib/gcp/ladder/scale-ladder';
+import { planGcpInputs, planTerraform, readGcpOutput } from '../../lib/gcp/upgrade/plan-output';
+import { forcesReplacement, planGcp } from '../../lib/gcp/upgrade/planner';
 
 /*
  * Plans of a user's own output: an app of its own (stack 'shop-prod', the composer nested at

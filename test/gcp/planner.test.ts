@@ -3,7 +3,7 @@ import * as path from 'path';
 import { rung } from './support';
 import { Tier } from '../../lib';
 import { STEP_SOURCE, verdictOf } from '../../lib/core/upgrade-plan';
-import { databaseVersionChange, diffConfigs, flatten, forcesReplacement, gcpInterruptions, inPlaceUpdate, planGcp, planGcpConfigs, replacementCause } from '../../lib/gcp/planner';
+import { databaseVersionChange, diffConfigs, flatten, forcesReplacement, gcpInterruptions, inPlaceUpdate, planGcp, planGcpConfigs, replacementCause } from '../../lib/gcp/upgrade/planner';
 
 const clone = (x: any) => JSON.parse(JSON.stringify(x));
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { all, rung } from './support';
 import { applyMoves, expectedAssignments, movesArgument, rebalanceBatches } from '../../lib/core/shard-rebalance';
 import { ShardRouter } from '../../lib/core/shard-router';
-import { planGcp } from '../../lib/gcp/planner';
+import { planGcp } from '../../lib/gcp/upgrade/planner';
 
 /*
  * The rebalance step's shell helpers, run against a stand-in `gcloud` that answers like the real

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CREDENTIAL_ROTATION_EXIT_CODES, CREDENTIAL_ROTATION_SCRIPT } from '../../lib/gcp/credential-rotation-script';
+import { CREDENTIAL_ROTATION_EXIT_CODES, CREDENTIAL_ROTATION_SCRIPT } from '../../lib/gcp/data/credential-rotation-script';
 import { runScript, ScriptResult, useScratchDir } from '../core/data-moves/run-script';
 import { findPostgres, usePostgres } from '../support/postgres';
 
@@ -27,7 +27,10 @@ flag() { local name=$1; shift; for a in "$@"; do case $a in --$name=*) printf '%
 case "$1 $2 $3" in
   "sql users set-password")
     user=$4; inst=$(flag instance "$@"); pw=$(flag password "$@")
-    [ "\${FAKE_FAIL_SET:-}" != "$inst" ] || { echo "ERROR: (gcloud.sql.users.set-password) HTTPError 409: operation failed" >&2; exit 1; }
+    # FAKE_FAIL_SET: the first set-password on that instance fails; FAKE_FAIL_SET_ALWAYS: every one does.
+    if [ "\${FAKE_FAIL_SET_ALWAYS:-}" = "$inst" ] || { [ "\${FAKE_FAIL_SET:-}" = "$inst" ] && [ ! -e "$FAKE_STATE/set-failed-$inst" ]; }; then
+      touch "$FAKE_STATE/set-failed-$inst"; echo "ERROR: (gcloud.sql.users.set-password) HTTPError 409: operation failed" >&2; exit 1
+    fi
     port=$(grep "^$inst=" "$FAKE_STATE/ports" | cut -d= -f2)
     [ -n "$port" ] || { echo "ERROR: no instance $inst" >&2; exit 1; }
     PGPASSWORD=$FAKE_ADMIN_PASSWORD psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt \\
@@ -35,13 +38,15 @@ case "$1 $2 $3" in
     echo "Updating Cloud SQL user...done." >&2 ;;
   "secrets versions access")
     s=$(flag secret "$@"); d="$FAKE_STATE/secrets/$s"
+    # FAKE_FAIL_READ_AFTER_ADD: once adding to that secret has failed, reading it fails too.
+    [ ! -e "$FAKE_STATE/add-failed-$s" ] || [ "\${FAKE_FAIL_READ_AFTER_ADD:-}" != "$s" ] || { echo "ERROR: (gcloud.secrets.versions.access) 503 unavailable" >&2; exit 1; }
     last=$(ls "$d" 2>/dev/null | sort -n | tail -1)
     [ -n "$last" ] || { echo "ERROR: NOT_FOUND $s" >&2; exit 1; }
     cat "$d/$last" ;;
   "secrets versions add")
     s=$4; d="$FAKE_STATE/secrets/$s"
     [ -d "$d" ] || { echo "ERROR: NOT_FOUND $s" >&2; exit 1; }
-    [ "\${FAKE_FAIL_ADD:-}" != "$s" ] || { cat >/dev/null; echo "ERROR: (gcloud.secrets.versions.add) 503 unavailable" >&2; exit 1; }
+    [ "\${FAKE_FAIL_ADD:-}" != "$s" ] || { cat >/dev/null; touch "$FAKE_STATE/add-failed-$s"; echo "ERROR: (gcloud.secrets.versions.add) 503 unavailable" >&2; exit 1; }
     n=$(( $(ls "$d" | wc -l) + 1 )); cat > "$d/$n"; echo "Created version [$n] of the secret [$s]." >&2 ;;
   *) echo "fake gcloud: unexpected call: $*" >&2; exit 99 ;;
 esac
@@ -177,6 +182,25 @@ describe('the rotation script against three PostgreSQL servers and a fake gcloud
     const result = await rotate({ NOT_BEFORE: 'next month' });
     expect([result.code, result.stdout]).toEqual([CREDENTIAL_ROTATION_EXIT_CODES.badUsage, expect.stringContaining("NOT_BEFORE must be an RFC 3339 time, got 'next month'")]);
     expect(calls()).toEqual([]);
+  });
+
+  test('when adding fails and the secret cannot be read back, nothing is restored (it may hold either value): exit 3 with the command that fixes it', async () => {
+    const result = await rotate({ FAKE_FAIL_ADD: SECRETS[1], FAKE_FAIL_READ_AFTER_ADD: SECRETS[1] });
+    expect(result.code).toBe(CREDENTIAL_ROTATION_EXIT_CODES.restoreFailed);
+    expect(result.stdout).toContain(`CANNOT READ secret ${SECRETS[1]}`);
+    expect(result.stdout).toContain(`gcloud sql users set-password app --instance=${INSTANCES[1]}`);
+    // Not restored blindly: the instance keeps the new password; pair 3 is never reached.
+    expect(accepts(1, FIRST)).toBe(false);
+    expect(steps().filter(st => st === `set ${INSTANCES[1]}`)).toHaveLength(1);
+    expect([versions(SECRETS[2]), accepts(2, FIRST)]).toEqual([[FIRST], true]);
+  });
+
+  test('when set-password fails and setting the old password again fails too: exit 3 with the command that fixes it', async () => {
+    const result = await rotate({ FAKE_FAIL_SET_ALWAYS: INSTANCES[1] });
+    expect(result.code).toBe(CREDENTIAL_ROTATION_EXIT_CODES.restoreFailed);
+    expect(result.stdout).toContain(`${INSTANCES[1]}: RESTORE FAILED`);
+    expect(versions(SECRETS[1])).toEqual([FIRST]);
+    expect([versions(SECRETS[2]), accepts(2, FIRST)]).toEqual([[FIRST], true]);
   });
 
   test('a malformed pair list changes nothing', async () => {

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { all, BASE, expectError, find, resources, rung, RUNGS, synthStack } from './support';
 import { AppContract, gcp, Tier } from '../../lib';
-import { fromTerraformLiteral } from '../../lib/gcp/common';
-import { CREDENTIAL_ROTATION_IMAGE, CREDENTIAL_ROTATION_SCHEDULE, CREDENTIAL_ROTATION_SCRIPT } from '../../lib/gcp/credential-rotation-script';
-import { planGcp } from '../../lib/gcp/planner';
+import { CREDENTIAL_ROTATION_IMAGE, CREDENTIAL_ROTATION_SCHEDULE, CREDENTIAL_ROTATION_SCRIPT } from '../../lib/gcp/data/credential-rotation-script';
+import { fromTerraformLiteral } from '../../lib/gcp/internal/common';
+import { planGcp } from '../../lib/gcp/upgrade/planner';
 
 /*
  * Credentials on Google Cloud (docs/credentials.md): from 10K a monthly job rotates each Cloud
@@ -154,6 +154,21 @@ describe.each(RUNGS)('rung %s', (name) => {
         expect(s.instance.name).toBe(`app-db-shard-${i}`);
         expect(s.version).toMatchObject({ secret: ref('google_secret_manager_secret', s.secret, 'id'), deletion_policy: 'DISABLE', lifecycle: { prevent_destroy: true, ignore_changes: ['secret_data'] } });
         expect([s.version.secret_data, s.user.password]).toEqual([PASSWORD, PASSWORD]);
+      }
+    });
+
+    test('every runtime that gets SHARD_MAP may read each secret it names (contract: re-reading needs no other grant)', () => {
+      const runtimes = [...all(config, 'google_cloud_run_v2_service').map(s => s.template), ...all(config, 'google_cloud_run_v2_job').map(j => j.template.template)]
+        .filter(t => t.containers[0].env.some((e: any) => e.name === 'SHARD_MAP'));
+      expect(runtimes.length).toBeGreaterThanOrEqual(2);
+      const grants = resources(config).filter(([type, , b]) => type === 'google_secret_manager_secret_iam_member' && b.role === 'roles/secretmanager.secretAccessor').map(([, , b]) => b);
+      for (const t of runtimes) {
+        const map = JSON.parse(t.containers[0].env.find((e: any) => e.name === 'SHARD_MAP').value);
+        for (const entry of map) {
+          const secretId = String(entry.secret).replace(/\.secret_id\}$/, '.id}');
+          const readable = grants.some(g => g.member === `serviceAccount:${t.service_account}` && g.secret_id === secretId);
+          expect([t.service_account, entry.id, readable]).toEqual([t.service_account, entry.id, true]);
+        }
       }
     });
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { all, referenceCount, resources, rung, RUNGS, unresolvedReferences } from './support';
 import { AppContract, Tier } from '../../lib';
-import { synthGcpRung } from '../../lib/gcp/synth-rung';
+import { synthGcpRung } from '../../lib/gcp/ladder/synth-rung';
 
 // Each rung is synthesized once per file (cached), so these tests share the work.
 

@@ -4,12 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { find, rung } from './support';
 import { COPY_DATABASE_SCRIPT } from '../../lib/core/data-moves/copy-database';
-import { fromTerraformLiteral } from '../../lib/gcp/common';
-import { planGcp } from '../../lib/gcp/planner';
 import {
   COPY_SCRIPT_DELIMITER, copyCommand, MIGRATED_MARKER, POSTGRES_READY_SECONDS, SERVER_COPY_SCRIPT_PATH,
   SERVER_METADATA, SERVER_SCRIPT_DELIMITER, SERVER_SCRIPT_PATH,
-} from '../../lib/gcp/startup-script';
+} from '../../lib/gcp/compute/startup-script';
+import { fromTerraformLiteral } from '../../lib/gcp/internal/common';
+import { planGcp } from '../../lib/gcp/upgrade/planner';
 
 /*
  * The single server's boot and copy logic, run in bash against stand-ins for docker, curl (the

@@ -1,5 +1,5 @@
 import { all, rung } from './support';
-import { planGcp, sqlRestartOrder } from '../../lib/gcp/planner';
+import { planGcp, sqlRestartOrder } from '../../lib/gcp/upgrade/planner';
 
 /*
  * Cloud SQL restarts happen one instance at a time, each on its own targeted apply, primary

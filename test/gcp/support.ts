@@ -1,7 +1,7 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { gcpRungConfig, GcpRungOptions } from '../../lib/gcp/synth-rung';
+import { gcpRungConfig, GcpRungOptions } from '../../lib/gcp/ladder/synth-rung';
 import { readCached } from '../support/rung-cache';
 
 /** Rung names, smallest first. */

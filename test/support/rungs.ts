@@ -6,7 +6,7 @@ import { CloudAssembly, VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { PINNED_FLAGS } from './feature-flags';
 import { CDK_TEST_CONTEXT_JSON, readCached } from './rung-cache';
 import { ScaleLadder } from '../../lib';
-import { buildAwsRung, STACK_ID } from '../../lib/aws/synth-rung';
+import { buildAwsRung, STACK_ID } from '../../lib/aws/ladder/synth-rung';
 
 export const AWS_RUNGS = ['1K', '10K', '100K', '1M', '10M', '100M', '1B'];
 

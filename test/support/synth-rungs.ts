@@ -18,7 +18,7 @@ function synthesize(job: RungJob): unknown {
     return synthAwsRungTemplates(tier);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { gcpRungConfig } = require('../../lib/gcp/synth-rung') as typeof import('../../lib/gcp/synth-rung');
+  const { gcpRungConfig } = require('../../lib/gcp/ladder/synth-rung') as typeof import('../../lib/gcp/ladder/synth-rung');
   return gcpRungConfig(tier);
 }
 
