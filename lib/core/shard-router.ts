@@ -3,14 +3,14 @@ import { ScaleLadderError, requireIntInRange, requirePattern } from './errors';
 /** The most shards a router (and the `SHARD_MAP` it reads) may have: one bucket each. */
 const MAX_SHARDS = 256;
 
-const FNV_OFFSET_BASIS = 0xcbf2_9ce4_8422_2325n;
-const FNV_PRIME = 0x0000_0100_0000_01b3n;
-const FMIX_C1 = 0xff51_afd7_ed55_8ccdn;
-const FMIX_C2 = 0xc4ce_b9fe_1a85_ec53n;
-const JUMP_MULTIPLIER = 2_862_933_555_777_941_757n;
+// The algorithm's 64-bit constants as [high, low] unsigned 32-bit halves (see hashInto).
+const FNV_OFFSET_BASIS = [0xcbf29ce4, 0x84222325] as const;
+const FNV_PRIME = [0x00000100, 0x000001b3] as const;
+const FMIX_C1 = [0xff51afd7, 0xed558ccd] as const;
+const FMIX_C2 = [0xc4ceb9fe, 0x1a85ec53] as const;
+/** 2862933555777941757. */
+const JUMP_MULTIPLIER = [0x27bb2ee6, 0x87b0b0fd] as const;
 const TWO_POW_31 = 2_147_483_648;
-
-const UTF8 = new TextEncoder();
 
 /**
  * One database shard as the app sees it: one entry of the `SHARD_MAP` variable.
@@ -108,7 +108,8 @@ export class ShardRouter {
    * @param key the routing key
    */
   public static hashKey(key: string): string {
-    return hash64(requireKey(key)).toString();
+    hashInto(requireKey(key));
+    return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
   }
 
   /**
@@ -118,7 +119,8 @@ export class ShardRouter {
    * @param key the routing key
    */
   public static bucketFor(key: string): number {
-    return jump(hash64(requireKey(key)), BUCKET_COUNT);
+    hashInto(requireKey(key));
+    return jumpFromHash(BUCKET_COUNT);
   }
 
   /**
@@ -252,29 +254,93 @@ function requireKey(key: string): string {
 
 /* eslint-disable no-bitwise -- hashing is bit arithmetic by definition; confined to the two functions below */
 
-/** FNV-1a over the UTF-8 bytes, then the MurmurHash3 fmix64 finalizer. */
-function hash64(key: string): bigint {
-  let h = FNV_OFFSET_BASIS;
-  for (const byte of UTF8.encode(key)) {
-    h = BigInt.asUintN(64, (h ^ BigInt(byte)) * FNV_PRIME);
-  }
-  h ^= h >> 33n;
-  h = BigInt.asUintN(64, h * FMIX_C1);
-  h ^= h >> 33n;
-  h = BigInt.asUintN(64, h * FMIX_C2);
-  h ^= h >> 33n;
-  return h;
+/*
+ * The hash runs on the app's request path (every query picks its shard with it), so the 64-bit
+ * arithmetic works on two unsigned 32-bit halves in module state instead of BigInt, which
+ * allocates at every step: doubles hold the 16-bit partial products exactly, and `>>> 0` wraps
+ * modulo 2^32. test/core/shard-router.test.ts checks it against a BigInt transcription of the
+ * algorithm above.
+ */
+let hi = 0;
+let lo = 0;
+
+/** (hi, lo) ← (hi, lo) × (mHi, mLo) modulo 2^64. */
+function multiply(mHi: number, mLo: number): void {
+  const a0 = lo & 0xffff;
+  const a1 = lo >>> 16;
+  const b0 = mLo & 0xffff;
+  const b1 = mLo >>> 16;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  const low = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+  // The high half of lo × mLo, plus the cross products' low halves (the rest overflows 2^64).
+  const carry = (mid >>> 16) + (p01 >>> 16) + (p10 >>> 16) + a1 * b1;
+  hi = (carry + Math.imul(hi, mLo) + Math.imul(lo, mHi)) >>> 0;
+  lo = low;
 }
 
-/** Jump consistent hash (Lamping & Veach) of a 64-bit hash into `buckets` buckets. */
-function jump(hash: bigint, buckets: number): number {
-  let h = hash;
+/** One FNV-1a step: h ^= byte; h *= FNV prime. */
+function fnvByte(byte: number): void {
+  lo = (lo ^ byte) >>> 0;
+  multiply(FNV_PRIME[0], FNV_PRIME[1]);
+}
+
+/** h ^= h >> 33 (h >> 33 is the high half shifted right by one). */
+function xorShift33(): void {
+  lo = (lo ^ (hi >>> 1)) >>> 0;
+}
+
+/** Sets (hi, lo) to the key's 64-bit hash: FNV-1a over its UTF-8 bytes, then MurmurHash3's fmix64. */
+function hashInto(key: string): void {
+  hi = FNV_OFFSET_BASIS[0];
+  lo = FNV_OFFSET_BASIS[1];
+  for (let i = 0; i < key.length; i++) {
+    let c = key.charCodeAt(i);
+    if (c < 0x80) {
+      fnvByte(c);
+      continue;
+    }
+    if (c < 0x800) {
+      fnvByte(0xc0 | (c >> 6));
+      fnvByte(0x80 | (c & 0x3f));
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = key.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        fnvByte(0xf0 | (point >> 18));
+        fnvByte(0x80 | ((point >> 12) & 0x3f));
+        fnvByte(0x80 | ((point >> 6) & 0x3f));
+        fnvByte(0x80 | (point & 0x3f));
+        continue;
+      }
+      c = 0xfffd; // a lone surrogate, as UTF-8 encoding replaces it
+    }
+    fnvByte(0xe0 | (c >> 12));
+    fnvByte(0x80 | ((c >> 6) & 0x3f));
+    fnvByte(0x80 | (c & 0x3f));
+  }
+  xorShift33();
+  multiply(FMIX_C1[0], FMIX_C1[1]);
+  xorShift33();
+  multiply(FMIX_C2[0], FMIX_C2[1]);
+  xorShift33();
+}
+
+/** Jump consistent hash (Lamping & Veach) of the hash in (hi, lo) into `buckets` buckets. */
+function jumpFromHash(buckets: number): number {
   let b = -1;
   let j = 0;
   while (j < buckets) {
     b = j;
-    h = BigInt.asUintN(64, h * JUMP_MULTIPLIER + 1n);
-    j = Math.floor((b + 1) * (TWO_POW_31 / (Number(h >> 33n) + 1)));
+    multiply(JUMP_MULTIPLIER[0], JUMP_MULTIPLIER[1]);
+    lo = (lo + 1) >>> 0;
+    if (lo === 0) hi = (hi + 1) >>> 0;
+    j = Math.floor((b + 1) * (TWO_POW_31 / ((hi >>> 1) + 1)));
   }
   return b;
 }

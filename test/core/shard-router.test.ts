@@ -305,3 +305,43 @@ describe('bad input', () => {
     expectError(() => ShardRouter.fromShardMap(JSON.stringify([entry]), ALL_ON_ZERO), message);
   });
 });
+
+describe('the 32-bit-halves hash is the documented algorithm', () => {
+  // The algorithm of ShardRouter's class description, transcribed with BigInt (slow, exact).
+  const M64 = (x: bigint) => BigInt.asUintN(64, x);
+  function referenceHash(key: string): bigint {
+    let h = 0xcbf29ce484222325n;
+    for (const byte of new TextEncoder().encode(key)) h = M64((h ^ BigInt(byte)) * 0x100000001b3n);
+    h ^= h >> 33n;
+    h = M64(h * 0xff51afd7ed558ccdn);
+    h ^= h >> 33n;
+    h = M64(h * 0xc4ceb9fe1a85ec53n);
+    return h ^ (h >> 33n);
+  }
+  function referenceBucket(key: string): number {
+    let h = referenceHash(key);
+    let b = -1;
+    let j = 0;
+    while (j < 256) {
+      b = j;
+      h = M64(h * 2862933555777941757n + 1n);
+      j = Math.floor((b + 1) * (2 ** 31 / (Number(h >> 33n) + 1)));
+    }
+    return b;
+  }
+  // Deterministic pseudo-random strings over every UTF-8 length class, lone surrogates included.
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const ranges = [[0x20, 0x7f], [0x80, 0x7ff], [0x800, 0xd7ff], [0xd800, 0xdfff], [0xe000, 0xffff]];
+  const randomKey = () => Array.from({ length: next() % 24 }, () => {
+    const [lo, hi] = ranges[next() % ranges.length];
+    return String.fromCharCode(lo + (next() % (hi - lo + 1)));
+  }).join('');
+  const keys = ['', 'user-1', 'tenant:acme', '\u{1F600}', '\uD83D', 'a\uDE00b', 'é', 'e\u0301', 'x'.repeat(1000),
+    ...KEYS.slice(0, 20_000), ...Array.from({ length: 20_000 }, randomKey)];
+
+  test('same 64-bit hash and bucket as the BigInt transcription on 40,000 keys', () => {
+    const differing = keys.filter(k => ShardRouter.hashKey(k) !== referenceHash(k).toString() || ShardRouter.bucketFor(k) !== referenceBucket(k));
+    expect(differing).toEqual([]);
+  });
+});
