@@ -109,6 +109,7 @@ export class ShardRouter {
    */
   public static hashKey(key: string): string {
     hashInto(requireKey(key));
+    // eslint-disable-next-line no-bitwise -- the two halves back into one 64-bit value
     return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
   }
 

@@ -306,6 +306,7 @@ describe('bad input', () => {
   });
 });
 
+/* eslint-disable no-bitwise -- the reference transcription and the string generator are bit arithmetic */
 describe('the 32-bit-halves hash is the documented algorithm', () => {
   // The algorithm of ShardRouter's class description, transcribed with BigInt (slow, exact).
   const M64 = (x: bigint) => BigInt.asUintN(64, x);
@@ -345,3 +346,4 @@ describe('the 32-bit-halves hash is the documented algorithm', () => {
     expect(differing).toEqual([]);
   });
 });
+/* eslint-enable no-bitwise */
