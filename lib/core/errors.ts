@@ -10,15 +10,22 @@ export class ScaleLadderError extends Error {
   }
 }
 
-function show(value: unknown): string {
+/** A value as an error message shows it: strings quoted, numbers as written (NaN included), the rest as JSON. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
   if (typeof value === 'string') return `'${value}'`;
-  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `a ${(value as object)?.constructor?.name ?? typeof value}`;
+  }
 }
 
 /** Throws unless `value` is an integer in [min, max]. */
 export function requireIntInRange(prop: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ScaleLadderError(`${prop} must be an integer ${min}-${max}, got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must be an integer ${min}-${max}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -26,7 +33,7 @@ export function requireIntInRange(prop: string, value: number, min: number, max:
 /** Throws unless `value` is a number in [min, max]. */
 export function requireNumberInRange(prop: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ScaleLadderError(`${prop} must be a number ${min}-${max}, got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must be a number ${min}-${max}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -34,7 +41,7 @@ export function requireNumberInRange(prop: string, value: number, min: number, m
 /** Throws unless `value` is one of `allowed`. */
 export function requireOneOf<T>(prop: string, value: T, allowed: readonly T[]): T {
   if (!allowed.includes(value)) {
-    throw new ScaleLadderError(`${prop} must be one of ${allowed.map(show).join(', ')}, got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must be one of ${allowed.map(describeValue).join(', ')}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -42,7 +49,7 @@ export function requireOneOf<T>(prop: string, value: T, allowed: readonly T[]): 
 /** Throws unless `value` matches `pattern`; `describe` says in words what is allowed. */
 export function requirePattern(prop: string, value: string, pattern: RegExp, describe: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new ScaleLadderError(`${prop} must be ${describe}, got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must be ${describe}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -52,7 +59,7 @@ export function requireUnique(prop: string, values: readonly string[]): readonly
   const seen = new Set<string>();
   for (const value of values) {
     if (seen.has(value)) {
-      throw new ScaleLadderError(`${prop} must not repeat an entry, got ${show(value)} twice in ${show(values)}`);
+      throw new ScaleLadderError(`${prop} must not repeat an entry, got ${describeValue(value)} twice in ${describeValue(values)}`);
     }
     seen.add(value);
   }

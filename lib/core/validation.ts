@@ -1,13 +1,9 @@
-import { ScaleLadderError } from './errors';
+import { describeValue, ScaleLadderError } from './errors';
 
 /*
  * Checks of values whose shape the clouds share: container image references and private IPv4
  * ranges. Each error names the prop the user set, the value and what is allowed. Internal.
  */
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-}
 
 /**
  * A pinned container image reference: `[registry/]path:tag` or `…@sha256:<digest>`. Refused: no
@@ -17,23 +13,23 @@ function show(value: unknown): string {
 export function requireImageReference(prop: string, value: unknown): string {
   const example = 'e.g. ghcr.io/acme/shop:1.4.2 or …@sha256:<64 hex digits>';
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ScaleLadderError(`${prop} must be a container image reference (${example}), got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must be a container image reference (${example}), got ${describeValue(value)}`);
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new ScaleLadderError(`${prop} must be an image reference without a URL scheme (${example}), got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must be an image reference without a URL scheme (${example}), got ${describeValue(value)}`);
   }
   const match = /^([a-z0-9][a-z0-9._\-/:]*?)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/.exec(value);
   const name = match?.[1] ?? '';
   const repositoryOk = match !== null && !name.endsWith('/') && !name.includes('//') && !/:[^/]*$/.test(name);
   if (!repositoryOk) {
-    throw new ScaleLadderError(`${prop} must be a container image reference: lowercase registry and path, then :tag or @sha256:digest (${example}), got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must be a container image reference: lowercase registry and path, then :tag or @sha256:digest (${example}), got ${describeValue(value)}`);
   }
   const [tag, digest] = [match![2], match![3]];
   if (!tag && !digest) {
-    throw new ScaleLadderError(`${prop} must name a version (a tag or a digest: without one the registry serves 'latest', which moves), got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must name a version (a tag or a digest: without one the registry serves 'latest', which moves), got ${describeValue(value)}`);
   }
   if (tag === 'latest' && !digest) {
-    throw new ScaleLadderError(`${prop} must name a fixed version, not ':latest' (it moves without a deploy, and a rollback cannot name the old version), got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must name a fixed version, not ':latest' (it moves without a deploy, and a rollback cannot name the old version), got ${describeValue(value)}`);
   }
   return value;
 }
@@ -58,29 +54,18 @@ export function requirePrivateCidr(prop: string, value: unknown, minPrefix: numb
   const sizes = minPrefix === maxPrefix ? `, a /${minPrefix}` : ` from /${minPrefix} to /${maxPrefix}`;
   const allowed = `a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)${sizes}`;
   const parsed = typeof value === 'string' ? parseCidr(value) : undefined;
-  if (!parsed) throw new ScaleLadderError(`${prop} must be ${allowed} written as a.b.c.d/n, got ${show(value)}`);
+  if (!parsed) throw new ScaleLadderError(`${prop} must be ${allowed} written as a.b.c.d/n, got ${describeValue(value)}`);
   const { octets, prefix } = parsed;
-  if (prefix < minPrefix || prefix > maxPrefix) throw new ScaleLadderError(`${prop} must be ${allowed}, got ${show(value)} (a /${prefix})`);
+  if (prefix < minPrefix || prefix > maxPrefix) throw new ScaleLadderError(`${prop} must be ${allowed}, got ${describeValue(value)} (a /${prefix})`);
   const address = octets.reduce((n, o) => n * 256 + o, 0);
   const size = 2 ** (32 - prefix);
   if (address % size !== 0) {
     const base = address - (address % size);
     const start = [24, 16, 8, 0].map(shift => Math.floor(base / 2 ** shift) % 256).join('.');
-    throw new ScaleLadderError(`${prop} must start on its range's boundary (no host bits set): did you mean '${start}/${prefix}'? got ${show(value)}`);
+    throw new ScaleLadderError(`${prop} must start on its range's boundary (no host bits set): did you mean '${start}/${prefix}'? got ${describeValue(value)}`);
   }
-  if (!isPrivate(octets, prefix)) throw new ScaleLadderError(`${prop} must be ${allowed}, got ${show(value)}: not a private range`);
+  if (!isPrivate(octets, prefix)) throw new ScaleLadderError(`${prop} must be ${allowed}, got ${describeValue(value)}: not a private range`);
   return value as string;
-}
-
-/** A value as a message shows it: strings quoted, objects as JSON (or their class when JSON cannot show them). */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return `'${value}'`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return `a ${(value as object)?.constructor?.name ?? typeof value}`;
-  }
 }
 
 /** The part of a construct scope the id checks read (a `constructs` Construct has it). */

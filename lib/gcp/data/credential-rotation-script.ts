@@ -90,6 +90,8 @@ new_password() {
 secret_value() { gcloud secrets versions access latest --secret="$1" "\${project[@]}"; }
 set_password() { gcloud sql users set-password "$user" --instance="$1" --password="$2" "\${project[@]}" >/dev/null; }
 add_version() { printf '%s' "$2" | gcloud secrets versions add "$1" --data-file=- "\${project[@]}" >/dev/null; }
+# The command that sets the secret's value on the instance (for a person, after exit 3).
+fix_command() { printf '%s' "p=\\$(gcloud secrets versions access latest --secret=$secret) && gcloud sql users set-password $user --instance=$instance --password=\\"\\$p\\""; }
 restore() {
   local instance=$1 value=$2 i
   for i in 1 2 3; do
@@ -112,7 +114,7 @@ for pair in $pairs; do
   if ! set_password "$instance" "$new"; then
     log "$instance: set-password failed; secret $secret unchanged. Setting its current value again, in case the failed operation still completes"
     if ! restore "$instance" "$old"; then
-      log "$instance: RESTORE FAILED: if the failed operation completed, the instance has a password no secret holds. Set the secret's value on it by hand: p=\\$(gcloud secrets versions access latest --secret=$secret) && gcloud sql users set-password $user --instance=$instance --password=\\"\\$p\\""
+      log "$instance: RESTORE FAILED: if the failed operation completed, the instance has a password no secret holds. Set the secret's value on it by hand: $(fix_command)"
       exit 3
     fi
     exit 1
@@ -135,7 +137,7 @@ for pair in $pairs; do
       sleep "$pause"
     done
     if [ -z "$holds" ]; then
-      log "$instance: CANNOT READ secret $secret after adding to it failed: the instance has the new password and the secret may or may not. Once the secret can be read, set its value on the instance: p=\\$(gcloud secrets versions access latest --secret=$secret) && gcloud sql users set-password $user --instance=$instance --password=\\"\\$p\\""
+      log "$instance: CANNOT READ secret $secret after adding to it failed: the instance has the new password and the secret may or may not. Once the secret can be read, set its value on the instance: $(fix_command)"
       exit 3
     fi
     [ "$holds" != "$new" ] || added=yes
@@ -143,7 +145,7 @@ for pair in $pairs; do
   if [ "$added" = no ]; then
     log "$instance: secret $secret still holds the old password; setting it on the instance again"
     if ! restore "$instance" "$holds"; then
-      log "$instance: RESTORE FAILED: the instance has a password its secret does not hold. Set it by hand: p=\\$(gcloud secrets versions access latest --secret=$secret) && gcloud sql users set-password $user --instance=$instance --password=\\"\\$p\\""
+      log "$instance: RESTORE FAILED: the instance has a password its secret does not hold. Set it by hand: $(fix_command)"
       exit 3
     fi
     log "$instance: password restored; stopped ($rotated rotated before, the rest untouched)"

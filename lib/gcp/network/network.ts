@@ -4,8 +4,7 @@ import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Construct } from 'constructs';
 import { requireRegion } from './regions';
-import { requireUnique, ScaleLadderError } from '../../core/errors';
-import { describeValue } from '../../core/validation';
+import { describeValue, requireUnique, ScaleLadderError } from '../../core/errors';
 import { baseSettings, GcpBaseProps, parseNetworkCidr } from '../internal/common';
 
 /** Props of `Network`. */

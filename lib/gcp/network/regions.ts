@@ -1,5 +1,4 @@
-import { requireOneOf, ScaleLadderError } from '../../core/errors';
-import { describeValue } from '../../core/validation';
+import { describeValue, requireOneOf, ScaleLadderError } from '../../core/errors';
 
 /*
  * The Google Cloud regions the library knows, with three zones each and default peer
