@@ -5,7 +5,7 @@ import { diffAwsStack, planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { COPY_DATABASE_SCRIPT } from '../../lib/core/data-moves/copy-database';
 import { ShardRouter } from '../../lib/core/shard-router';
 import { PINNED_FLAGS } from '../support/feature-flags';
-import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
+import { AWS_RUNGS, awsPlan, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 /*
  * Climbs that keep the data and the traffic: each test here failed on the library before
@@ -85,7 +85,7 @@ describe('adding shards moves no key', () => {
     ['10M', '100M', '4 → 8', '0>4:4,12,20,'],
     ['100K', '1B', '1 → 8', '0>1:1,9,17,'],
   ])('%s → %s is a MIGRATION that prints the rebalance batches (%s shards)', (from, to, shards, firstMoves) => {
-    const plan = planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to));
+    const plan = awsPlan(from, to);
     expect(plan.verdict).toBe('MIGRATION');
     const step = plan.migrations.find(m => m.title.startsWith('Rebalance key buckets'))!;
     expect(step.title).toContain(`(${shards} shards)`);
@@ -98,14 +98,14 @@ describe('adding shards moves no key', () => {
   });
 
   test('1M → 10M lists the cache reshard as an interruption, with its source', () => {
-    const plan = planAwsTemplates('1M', '10M', awsTemplatesJson('1M'), awsTemplatesJson('10M'));
+    const plan = awsPlan('1M', '10M');
     const cache = plan.interruptions.filter(i => i.what.startsWith('NumNodeGroups'));
     expect(cache).toHaveLength(1);
     expect(cache[0].source).toContain('AWS::ElastiCache::ReplicationGroup, NumNodeGroups: Update requires: Some interruptions');
   });
 
   test('100M → 1B keeps the shard count: no rebalance, SAFE', () => {
-    expect(planAwsTemplates('100M', '1B', awsTemplatesJson('100M'), awsTemplatesJson('1B')).verdict).toBe('SAFE');
+    expect(awsPlan('100M', '1B').verdict).toBe('SAFE');
   });
 });
 
@@ -136,7 +136,7 @@ describe('the server\'s database moves with exact verification, then frees the v
   });
 
   test('10K → 100K: the plan\'s first step checks the volume is free before the deploy detaches it', () => {
-    const plan = planAwsTemplates('10K', '100K', awsTemplatesJson('10K'), awsTemplatesJson('100K'));
+    const plan = awsPlan('10K', '100K');
     expect(plan.verdict).toBe('MIGRATION');
     expect(plan.migrations.map(m => m.title)).toEqual(['Retire the single server (10K → 100K)']);
     const steps = plan.migrations[0].instructions;
@@ -204,7 +204,7 @@ describe('the public entry point survives the climb', () => {
     const withoutZone = (templates: Record<string, any>) => Object.fromEntries(Object.entries(templates).map(([name, t]) => [name, {
       ...t, Resources: Object.fromEntries(Object.entries<any>(t.Resources).filter(([, r]) => !/\/AppRecord\//.test(String(r.Metadata?.['aws:cdk:path'])))),
     }]));
-    const zoned = planAwsTemplates('10K', '100K', awsTemplatesJson('10K'), awsTemplatesJson('100K')).migrations[0].instructions;
+    const zoned = awsPlan('10K', '100K').migrations[0].instructions;
     expect(zoned).toContain('The stack\'s apex record moves to the load balancer in this deploy');
     expect(zoned).not.toContain('LoadBalancerDns');
     const steps = planAwsTemplates('10K', '100K', withoutZone(awsTemplatesJson('10K')), withoutZone(awsTemplatesJson('100K'))).migrations[0].instructions;

@@ -6,7 +6,7 @@ import { AppContract, AppImage, ScaleLadder, ScaleLadderOptions, Tier, UserDirec
 import { DEFAULT_ENV, DEFAULT_IMAGE, DEFAULT_ZONE, STACK_ID } from '../../lib/aws/ladder/synth-rung';
 import { planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { PINNED_FLAGS } from '../support/feature-flags';
-import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
+import { AWS_RUNGS, awsPlan, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 import { testStack } from '../support/stacks';
 
 /*
@@ -237,7 +237,7 @@ describe('bad values are refused on every rung, naming the prop, the value and w
 });
 
 describe('climbs keep the users', () => {
-  const plan = (from: string, to: string) => planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to));
+  const plan = (from: string, to: string) => awsPlan(from, to);
   const dangerous = (from: string, to: string) => plan(from, to).changes.filter(c => c.stateful && (c.action === 'REPLACE' || c.action === 'REMOVE'));
 
   test('100K → 1M adds the pool, the client and the domain and replaces or removes nothing that holds data', () => {

@@ -2,7 +2,7 @@ import { STACK_ID } from '../../lib/aws/ladder/synth-rung';
 import { isStatefulAwsType, planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { Tier } from '../../lib/core/tier';
 import { requiredMigrations, ResourceChange } from '../../lib/core/upgrade-plan';
-import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
+import { AWS_RUNGS, awsPlan, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 /*
  * Swap safety: for every ordered pair of rungs, deploying the higher
@@ -13,10 +13,6 @@ import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 const pairs: Array<[string, string]> = [];
 AWS_RUNGS.forEach((from, i) => AWS_RUNGS.slice(i + 1).forEach(to => pairs.push([from, to])));
 
-function plan(from: string, to: string) {
-  return planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to));
-}
-
 function statefulIds(template: any, stateful: (type: string) => boolean): string[] {
   return Object.entries<any>(template.Resources).filter(([, r]) => stateful(r.Type)).map(([id]) => id);
 }
@@ -24,7 +20,7 @@ function statefulIds(template: any, stateful: (type: string) => boolean): string
 const dangerous = (c: ResourceChange) => c.stateful && (c.action === 'REPLACE' || c.action === 'REMOVE');
 
 describe.each(pairs)('swap %s → %s', (from, to) => {
-  const result = plan(from, to);
+  const result = awsPlan(from, to);
 
   test('no stateful resource is replaced or removed', () => {
     expect(result.changes.filter(dangerous)).toEqual([]);
@@ -46,7 +42,7 @@ describe.each(pairs)('swap %s → %s', (from, to) => {
 });
 
 describe('1K → 10K moves the database off the server without losing it', () => {
-  const result = plan('1K', '10K');
+  const result = awsPlan('1K', '10K');
   const volumeId = Object.keys(awsTemplateJson('1K').Resources).find(id => /ServerDataVolume[0-9A-F]{8}$/.test(id))!;
 
   test('the data volume survives: same logical id, retained, not replaced', () => {

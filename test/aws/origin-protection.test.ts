@@ -2,9 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildAwsRung, STACK_ID } from '../../lib/aws/ladder/synth-rung';
-import { planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { PINNED_FLAGS } from '../support/feature-flags';
-import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
+import { AWS_RUNGS, awsPlan, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 
 /*
  * Origin protection from the rung with a CDN (1M): every load balancer, in every region,
@@ -279,7 +278,7 @@ describe('climbs update the protection in place', () => {
     'AWS::Route53::HealthCheck', 'AWS::SNS::Topic', 'AWS::SecretsManager::Secret'];
 
   test.each(pairs)('%s → %s replaces none of the load balancer, its group, listeners, rules, records, the distribution, ACL, topic or secret', (from, to) => {
-    const plan = planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to));
+    const plan = awsPlan(from, to);
     expect(plan.changes.filter(c => TYPES.includes(c.type) && c.action === 'REPLACE').map(c => c.id)).toEqual([]);
     // (The retired server's own security group leaves at 10K → 100K, and the credential rotation's
     // groups at 10M → 100M, where rotation stops (docs/credentials.md): neither is the entry point.)
@@ -288,12 +287,12 @@ describe('climbs update the protection in place', () => {
   });
 
   test('100K → 1M: the public rule is removed (CloudFormation deletes it last, in the cleanup phase), the listener updates in place, the main route keeps its id into 10M', () => {
-    const plan = planAwsTemplates('100K', '1M', awsTemplatesJson('100K'), awsTemplatesJson('1M'));
+    const plan = awsPlan('100K', '1M');
     const byType = (type: string) => plan.changes.filter(c => c.type === type).map(c => [c.action, c.id.replace(`${STACK_ID}/`, '').replace(/[0-9A-F]{8}$/, '')]);
     expect(byType('AWS::EC2::SecurityGroupIngress')).toEqual(expect.arrayContaining([['REMOVE', 'AppFleetLoadBalancerPublicIngress80'], ['ADD', 'AppFleetLoadBalancerCloudFrontIngress']]));
     expect(byType('AWS::ElasticLoadBalancingV2::Listener')).toEqual([['UPDATE', 'AppFleetLoadBalancerHttp']]);
     expect(byType('AWS::Route53::RecordSet')).toEqual([['UPDATE', 'AppAppRecord']]);
-    const later = planAwsTemplates('1M', '10M', awsTemplatesJson('1M'), awsTemplatesJson('10M'));
+    const later = awsPlan('1M', '10M');
     const route = later.changes.filter(c => c.type === 'AWS::ElasticLoadBalancingV2::ListenerRule' && /AppFleetRoute[0-9A-F]{8}$/.test(c.id));
     expect(route.map(c => c.action)).toEqual(['UPDATE']);
   });

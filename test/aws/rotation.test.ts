@@ -2,9 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AppContract, AppImage, ScaleLadder, ScaleLadderOptions, SeparatedDatabase, Tier } from '../../lib';
 import { DEFAULT_ENV, DEFAULT_IMAGE, DEFAULT_ZONE, STACK_ID } from '../../lib/aws/ladder/synth-rung';
-import { planAwsTemplates } from '../../lib/aws/upgrade/planner';
 import { PINNED_FLAGS } from '../support/feature-flags';
-import { AWS_RUNGS, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
+import { AWS_RUNGS, awsPlan, awsTemplateJson, awsTemplatesJson } from '../support/rungs';
 import { stackWithNetwork, testStack } from '../support/stacks';
 
 /*
@@ -153,7 +152,7 @@ describe.each([['100M', ['us-west-2']], ['1B', ['eu-west-1', 'us-west-2']]])('on
 });
 
 describe('climbs stay safe: rotation adds resources and updates no secret', () => {
-  const plan = (from: string, to: string) => planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to));
+  const plan = (from: string, to: string) => awsPlan(from, to);
 
   test.each([['1K', '10K'], ['10K', '100K'], ['100K', '1M'], ['1M', '10M']])('%s → %s', (from, to) => {
     const result = plan(from, to);

@@ -31,13 +31,14 @@ function diffStatefulProperties(from: string, to: string): StatefulChange[] {
   const after = awsTemplatesJson(to);
   const changes: StatefulChange[] = [];
   for (const stack of Object.keys(after).filter(s => before[s])) {
-    fullDiff(before[stack], after[stack]).resources.forEachDifference((logicalId, diff) => {
-      if (diff.isAddition || diff.isRemoval) return;
+    // The change set read once: forEachDifference recomputes it for every resource it visits.
+    for (const [logicalId, diff] of Object.entries(fullDiff(before[stack], after[stack]).resources.changes)) {
+      if (diff.isAddition || diff.isRemoval) continue;
       const type = diff.newResourceType!;
       const marked = diff.newValue?.Metadata?.[HOLDS_DATA_METADATA] === true || diff.oldValue?.Metadata?.[HOLDS_DATA_METADATA] === true;
-      if (!isStatefulAwsType(type) && !marked) return;
+      if (!isStatefulAwsType(type) && !marked) continue;
       for (const property of Object.keys(diff.propertyUpdates)) changes.push({ id: `${stack}/${logicalId}`, type, property, newResource: diff.newValue });
-    });
+    }
   }
   return changes;
 }

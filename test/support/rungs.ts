@@ -7,6 +7,8 @@ import { PINNED_FLAGS } from './feature-flags';
 import { CDK_TEST_CONTEXT_JSON, readCached } from './rung-cache';
 import { ScaleLadder } from '../../lib';
 import { buildAwsRung, STACK_ID } from '../../lib/aws/ladder/synth-rung';
+import { planAwsTemplates } from '../../lib/aws/upgrade/planner';
+import { UpgradePlan } from '../../lib/core/upgrade-plan';
 
 export const AWS_RUNGS = ['1K', '10K', '100K', '1M', '10M', '100M', '1B'];
 
@@ -93,4 +95,28 @@ export function awsTemplateJson(tierName: string): any {
 
 export function awsTemplate(tierName: string): Template {
   return Template.fromJSON(awsTemplateJson(tierName));
+}
+
+/** The key of one upward pair of rungs in the shared plans (`1K>10K`). */
+const pairKey = (from: string, to: string) => `${from}>${to}`;
+
+/** The plan of every upward pair of rungs, from each rung's templates. */
+export function awsPairPlans(templatesOf: (rung: string) => Record<string, any>): Record<string, UpgradePlan> {
+  const plans: Record<string, UpgradePlan> = {};
+  AWS_RUNGS.forEach((from, i) => AWS_RUNGS.slice(i + 1).forEach(to => {
+    plans[pairKey(from, to)] = planAwsTemplates(from, to, templatesOf(from), templatesOf(to));
+  }));
+  return plans;
+}
+
+let sharedPlans: Record<string, UpgradePlan> | undefined;
+
+/**
+ * The plan for swapping rung `from` for rung `to` (the run's shared templates), planned once per
+ * run by the jest global setup for every upward pair (read once per test file; planned here for
+ * a downward pair or when jest runs without the global setup).
+ */
+export function awsPlan(from: string, to: string): UpgradePlan {
+  sharedPlans ??= readCached('aws:plans') ?? {};
+  return sharedPlans![pairKey(from, to)] ?? (sharedPlans![pairKey(from, to)] = planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to)));
 }

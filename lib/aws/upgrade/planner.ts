@@ -1,4 +1,4 @@
-import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { fullDiff, ResourceDifference, ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { awsMigrationSteps, edgeCutoverSteps, stackRemovalSteps, stepInterruptions } from './migration-steps';
 import { cascadeReplacements, specStateful } from './replacement-cascade';
 import { interruptingProperties, provenInPlaceByTemplate, updateBehaviour, updatesInPlace } from './update-behaviour';
@@ -156,13 +156,23 @@ function changedProperties(diff: ResourceDifference): string[] {
   return [...replacing.sort(), ...inPlace.sort(), ...other.sort()];
 }
 
+/**
+ * The changed resources in the order DifferenceCollection.forEachDifference visits them (removed,
+ * added, then updated), with the change set computed once: forEachDifference recomputes the whole
+ * set for every resource it visits, which made a plan of the big rungs quadratic in their size.
+ */
+function changedResources(diff: TemplateDiff): Array<[string, ResourceDifference]> {
+  const order = (d: ResourceDifference) => (d.isRemoval ? 0 : d.isAddition ? 1 : 2);
+  return Object.entries(diff.resources.changes).sort(([, a], [, b]) => order(a) - order(b));
+}
+
 /** Every resource change between two templates of one stack (`{}` stands for an absent stack). */
 export function diffAwsStack(stackName: string, before: any, after: any, composerId: string = COMPOSER_ID): ResourceChange[] {
   const changes = new Map<string, ResourceChange>();
   const diff = fullDiff(before ?? {}, after ?? {});
-  diff.resources.forEachDifference((logicalId, resourceDiff) => {
+  for (const [logicalId, resourceDiff] of changedResources(diff)) {
     const action = classify(resourceDiff);
-    if (!action) return;
+    if (!action) continue;
     const current = action === 'REMOVE' ? resourceDiff.oldValue : resourceDiff.newValue;
     const type = current?.Type ?? resourceDiff.newResourceType ?? resourceDiff.oldResourceType ?? 'Unknown';
     const stateful = holdsData(resourceDiff);
@@ -178,7 +188,7 @@ export function diffAwsStack(stackName: string, before: any, after: any, compose
       ...(retained && EXPIRING.has(type) ? { retainedDataExpires: true, lost: `${lostWith(current)}: retained, the queue or stream still deletes them after its retention period, and nothing processes them any more` } : {}),
       ...(stateful && (action === 'REPLACE' || (action === 'REMOVE' && !retained)) ? { lost: lostWith(action === 'REPLACE' ? resourceDiff.oldValue : current, action === 'REPLACE') } : {}),
     });
-  });
+  }
   const resources = after?.Resources ?? {};
   const oldResources = before?.Resources ?? {};
   const cascaded = cascadeReplacements({
