@@ -101,10 +101,10 @@ export function awsTemplate(tierName: string): Template {
 const pairKey = (from: string, to: string) => `${from}>${to}`;
 
 /** The plan of every upward pair of rungs, from each rung's templates. */
-export function awsPairPlans(templatesOf: (rung: string) => Record<string, any>): Record<string, UpgradePlan> {
+export function awsPairPlans(rungTemplates: (rung: string) => Record<string, any>): Record<string, UpgradePlan> {
   const plans: Record<string, UpgradePlan> = {};
   AWS_RUNGS.forEach((from, i) => AWS_RUNGS.slice(i + 1).forEach(to => {
-    plans[pairKey(from, to)] = planAwsTemplates(from, to, templatesOf(from), templatesOf(to));
+    plans[pairKey(from, to)] = planAwsTemplates(from, to, rungTemplates(from), rungTemplates(to));
   }));
   return plans;
 }
@@ -117,6 +117,7 @@ let sharedPlans: Record<string, UpgradePlan> | undefined;
  * a downward pair or when jest runs without the global setup).
  */
 export function awsPlan(from: string, to: string): UpgradePlan {
-  sharedPlans ??= readCached('aws:plans') ?? {};
-  return sharedPlans![pairKey(from, to)] ?? (sharedPlans![pairKey(from, to)] = planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to)));
+  const plans = (sharedPlans ??= readCached('aws:plans') ?? {});
+  plans[pairKey(from, to)] ??= planAwsTemplates(from, to, awsTemplatesJson(from), awsTemplatesJson(to));
+  return plans[pairKey(from, to)];
 }
