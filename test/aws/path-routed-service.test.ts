@@ -34,10 +34,10 @@ const ORDERS: Omit<PathRoutedServiceProps, 'fleet'> = {
   priority: 10,
   port: 9000,
   healthCheckPath: '/orders/health',
-  minTasks: 3,
-  maxTasks: 9,
+  minInstances: 3,
+  maxInstances: 9,
   targetCpuPercent: 50,
-  targetRequestsPerTask: 40,
+  targetRequestsPerInstance: 40,
   logRetentionDays: 30,
 };
 
@@ -288,7 +288,7 @@ describe('PathRoutedService bad input', () => {
     [{ name: 'orders-' }, "name must be 1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash, got 'orders-'"],
     [{ name: 'a'.repeat(33) }, `name must be 1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash, got '${'a'.repeat(33)}'`],
     [{ name: 'order_s' }, "name must be 1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash, got 'order_s'"],
-    [{ minTasks: 4, maxTasks: 2 }, 'minTasks (4) must not exceed maxTasks (2)'],
+    [{ minInstances: 4, maxInstances: 2 }, 'minInstances (4) must not exceed maxInstances (2)'],
     [{ healthCheckPath: 'health' }, "healthCheckPath must be an absolute URL path such as /healthz, got 'health'"],
     [{ deployment: 'BLUE' as DeploymentStyle }, "deployment must be one of 'ROLLING', 'CANARY', got 'BLUE'"],
   ])('%j', (bad, message) => {
@@ -298,7 +298,7 @@ describe('PathRoutedService bad input', () => {
 
   test('a rejected service leaves no claim behind', () => {
     const { stack, fleet } = fleetStack();
-    expect(() => new PathRoutedService(stack, 'Bad', { fleet, ...ORDERS, minTasks: 5, maxTasks: 1 })).toThrow('minTasks (5) must not exceed maxTasks (1)');
+    expect(() => new PathRoutedService(stack, 'Bad', { fleet, ...ORDERS, minInstances: 5, maxInstances: 1 })).toThrow('minInstances (5) must not exceed maxInstances (1)');
     expect(() => new PathRoutedService(stack, 'Orders', { fleet, ...ORDERS })).not.toThrow();
   });
 });

@@ -41,9 +41,9 @@ describe('QueueWorkers', () => {
     image,
     environment,
     command: ['node', 'worker.js'],
-    minWorkers: 2,
-    maxWorkers: 20,
-    backlogPerWorker: 50,
+    minInstances: 2,
+    maxInstances: 20,
+    messagesPerWorker: 50,
     messageTimeBudgetSeconds: 40,
     maxMessageAgeSeconds: 600,
     alarmTopic: topic,
@@ -193,15 +193,22 @@ describe('QueueWorkers defaults and a customer-managed key', () => {
     }
     expect(nagFindings(stack)).toEqual([]);
   });
+
+  test('maxDeliveryAttempts is the redrive policy\'s maxReceiveCount', () => {
+    const { stack, cluster } = withCluster();
+    new QueueWorkers(stack, 'Work', { cluster, image, maxDeliveryAttempts: 7 });
+    const queues = Object.values<any>(Template.fromStack(stack).findResources('AWS::SQS::Queue')).map(q => q.Properties);
+    expect(queues.find(q => q.RedrivePolicy).RedrivePolicy.maxReceiveCount).toBe(7);
+  });
 });
 
 describe('QueueWorkers bad input', () => {
   test.each<[Partial<QueueWorkersProps>, string]>([
-    [{ minWorkers: 0 }, 'minWorkers must be an integer 1-1000, got 0'],
-    [{ minWorkers: 5, maxWorkers: 2 }, 'minWorkers (5) must not exceed maxWorkers (2)'],
-    [{ backlogPerWorker: 0 }, 'backlogPerWorker must be an integer 1-1000000, got 0'],
+    [{ minInstances: 0 }, 'minInstances must be an integer 1-1000, got 0'],
+    [{ minInstances: 5, maxInstances: 2 }, 'minInstances (5) must not exceed maxInstances (2)'],
+    [{ messagesPerWorker: 0 }, 'messagesPerWorker must be an integer 1-1000000, got 0'],
     [{ messageTimeBudgetSeconds: 7201 }, 'messageTimeBudgetSeconds must be an integer 1-7200, got 7201'],
-    [{ maxReceiveCount: 0 }, 'maxReceiveCount must be an integer 1-1000, got 0'],
+    [{ maxDeliveryAttempts: 0 }, 'maxDeliveryAttempts must be an integer 1-1000, got 0'],
     [{ maxMessageAgeSeconds: 30 }, 'maxMessageAgeSeconds must be an integer 60-1209600, got 30'],
     [{ vcpu: 0.5, memoryGib: 8 }, 'memoryGib (for 0.5 vCPU) must be a number 1-4, got 8'],
     [{ command: [] }, 'command must list at least one argument (or be left out to run the image\'s default), got []'],

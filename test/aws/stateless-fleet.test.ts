@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { AppEnvironment, AppImage, StatelessFleet } from '../../lib';
-import { stackWithNetwork } from '../support/stacks';
+import { AppEnvironment, AppImage, StatelessFleet, Tier100K } from '../../lib';
+import { stackWithNetwork, testStack } from '../support/stacks';
 
 const image = AppImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27');
 
@@ -16,10 +16,10 @@ describe('StatelessFleet', () => {
     environment,
     vcpu: 1,
     memoryGib: 2,
-    minTasks: 3,
-    maxTasks: 12,
+    minInstances: 3,
+    maxInstances: 12,
     targetCpuPercent: 55,
-    targetRequestsPerTask: 50,
+    targetRequestsPerInstance: 50,
   });
   const template = Template.fromStack(stack);
 
@@ -87,6 +87,31 @@ describe('StatelessFleet', () => {
   });
 });
 
+describe('the default app port is 8080', () => {
+  const appImage = AppImage.fromRegistry('ghcr.io/example/storefront:2.4.1');
+  const expectPort8080 = (template: Template) => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
+        Environment: Match.arrayWith([{ Name: 'PORT', Value: '8080' }]),
+      })],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, Protocol: 'HTTP', TargetType: 'ip' });
+  };
+
+  test('a fleet built without port', () => {
+    const { stack, vpc } = stackWithNetwork(true);
+    new StatelessFleet(stack, 'Fleet', { vpc, image: appImage });
+    expectPort8080(Template.fromStack(stack));
+  });
+
+  test('a ladder built without port', () => {
+    const stack = testStack();
+    new Tier100K(stack, 'App', { image: appImage });
+    expectPort8080(Template.fromStack(stack));
+  });
+});
+
 describe('StatelessFleet with a certificate', () => {
   test('serves HTTPS with a modern policy and redirects HTTP', () => {
     const { stack, vpc } = stackWithNetwork(true);
@@ -109,8 +134,8 @@ describe('StatelessFleet bad input', () => {
   test.each([
     [{ vcpu: 3 }, 'vcpu must be one of 0.25, 0.5, 1, 2, 4, 8, 16, got 3'],
     [{ vcpu: 1, memoryGib: 16 }, 'memoryGib (for 1 vCPU) must be a number 2-8, got 16'],
-    [{ minTasks: 5, maxTasks: 2 }, 'minTasks (5) must not exceed maxTasks (2)'],
-    [{ maxTasks: 6000 }, 'maxTasks must be an integer 1-5000, got 6000'],
+    [{ minInstances: 5, maxInstances: 2 }, 'minInstances (5) must not exceed maxInstances (2)'],
+    [{ maxInstances: 6000 }, 'maxInstances must be an integer 1-5000, got 6000'],
     [{ healthCheckPath: 'healthz' }, "healthCheckPath must be an absolute URL path such as /healthz, got 'healthz'"],
     [{ targetCpuPercent: 95 }, 'targetCpuPercent must be an integer 10-90, got 95'],
   ])('%j', (bad, message) => {

@@ -55,9 +55,9 @@ const CASES: Case[] = [
   ['cidr', 'AWS cidr too small', aws({ cidr: '10.0.0.0/24' }), "cidr must be a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) from /16 to /20, got '10.0.0.0/24' (a /24)"],
   ['cidr', 'AWS cidr without a prefix', aws({ cidr: '10.0.0.0' }), "cidr must be a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) from /16 to /20 written as a.b.c.d/n, got '10.0.0.0'"],
   ['cidr', 'AWS cidr octet over 255', aws({ cidr: '10.300.0.0/16' }), "written as a.b.c.d/n, got '10.300.0.0/16'"],
-  ['cidr', 'Google networkCidr with host bits set', google({ networkCidr: '10.20.1.0/16' }), "networkCidr must start on its range's boundary (no host bits set): did you mean '10.20.0.0/16'? got '10.20.1.0/16'"],
-  ['cidr', 'Google networkCidr not private', google({ networkCidr: '100.64.0.0/16' }), "got '100.64.0.0/16': not a private range"],
-  ['cidr', 'Google networkCidr not a /16', google({ networkCidr: '10.20.0.0/20' }), "networkCidr must be a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), a /16, got '10.20.0.0/20' (a /20)"],
+  ['cidr', 'Google cidr with host bits set', google({ cidr: '10.20.1.0/16' }), "cidr must start on its range's boundary (no host bits set): did you mean '10.20.0.0/16'? got '10.20.1.0/16'"],
+  ['cidr', 'Google cidr not private', google({ cidr: '100.64.0.0/16' }), "got '100.64.0.0/16': not a private range"],
+  ['cidr', 'Google cidr not a /16', google({ cidr: '10.20.0.0/20' }), "cidr must be a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), a /16, got '10.20.0.0/20' (a /20)"],
   // Certificates in the wrong region.
   ['certificate', 'AWS load balancer certificate from another region', () => {
     const stack = awsStack('us-east-1');

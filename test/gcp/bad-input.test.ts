@@ -86,8 +86,8 @@ describe('bad input fails at synth with the prop, the value and what is allowed'
       "project must be a Google Cloud project id (6-30 lowercase letters, digits or dashes, starting with a letter), got 'X'");
     expectError(scope => new gcp.Tier1K(scope, 'App', { ...BASE, name: 'My_App', image: IMAGE }),
       "name must be 3-20 lowercase letters, digits or dashes, starting with a letter and not ending with a dash, got 'My_App'");
-    expectError(scope => new gcp.Tier1K(scope, 'App', { ...BASE, image: IMAGE, networkCidr: '8.8.0.0/16' }),
-      "networkCidr must be a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), a /16, got '8.8.0.0/16': not a private range");
+    expectError(scope => new gcp.Tier1K(scope, 'App', { ...BASE, image: IMAGE, cidr: '8.8.0.0/16' }),
+      "cidr must be a private IPv4 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), a /16, got '8.8.0.0/16': not a private range");
     expectError(scope => new gcp.Tier1K(scope, 'App', { ...BASE, image: IMAGE, domainName: 'Not A Domain' }),
       "domainName must be a lowercase DNS name such as 'shop.example.com', got 'Not A Domain'");
     expectError(scope => new gcp.Tier1K(scope, 'App', { ...BASE, image: IMAGE, port: 70000 }),

@@ -31,7 +31,7 @@ const OPTIONS: ScaleLadderOptions = {
   port: 3000,
   healthCheckPath: '/healthz',
   regions: ['europe-west4', 'europe-north1'],
-  networkCidr: '10.40.0.0/16',
+  cidr: '10.40.0.0/16',
   sizing: { databaseMachineTier: 'db-custom-2-8192', readReplicas: 2, backupRetentionDays: 14, cacheMemoryGib: 8, logRetentionDays: 60 },
 };
 
@@ -318,8 +318,8 @@ describe('changes to the user\'s output that lose data are UNSAFE, naming the re
     expect(change(planConfigs(before, after), `google_sql_database.${db}`).lost).toBe("the database 'app' and every table in it: a new, empty one replaces it");
   });
 
-  test('a changed network CIDR (networkCidr): the private services range is replaced, and the Cloud SQL instances that take their addresses from it', () => {
-    const plan = planGcpInputs({ path: userOutput('100K') }, { path: userOutput('100K', { networkCidr: '10.60.0.0/16' }) });
+  test('a changed network CIDR (cidr): the private services range is replaced, and the Cloud SQL instances that take their addresses from it', () => {
+    const plan = planGcpInputs({ path: userOutput('100K') }, { path: userOutput('100K', { cidr: '10.60.0.0/16' }) });
     const lost = only(plan);
     // The instance, and the database in it (its instance attribute refers to the replaced instance).
     expect(lost.map(c => c.id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['google_sql_database_instance.Platform_Shop_SeparatedDatabase_Instance', 'google_sql_database.Platform_Shop_SeparatedDatabase']);

@@ -56,15 +56,15 @@ export interface PathRoutedServiceProps {
    */
   readonly memoryGib?: number;
   /**
-   * Fewest tasks (spread over the three zones).
+   * Fewest tasks (the service's instances: ECS tasks, spread over the three zones).
    * @default 2
    */
-  readonly minTasks?: number;
+  readonly minInstances?: number;
   /**
    * Most tasks.
    * @default 10
    */
-  readonly maxTasks?: number;
+  readonly maxInstances?: number;
   /**
    * Average CPU the autoscaler aims for, in percent (10-90).
    * @default 60
@@ -74,7 +74,7 @@ export interface PathRoutedServiceProps {
    * Requests per second per task the autoscaler aims for.
    * @default 60
    */
-  readonly targetRequestsPerTask?: number;
+  readonly targetRequestsPerInstance?: number;
   /**
    * How new versions roll out: ROLLING (circuit breaker with rollback) or CANARY (ECS
    * native canary: 10 % of the rule's traffic for 10 minutes, then all of it, rolled back
@@ -131,7 +131,7 @@ export class PathRoutedService extends Construct {
     }
     const settings = validServiceSettings(props, '');
     this.serviceName = settings.name;
-    const { pathPatterns, port, healthCheckPath, size, minTasks, maxTasks, targetCpu, targetRequests } = settings;
+    const { pathPatterns, port, healthCheckPath, size, minInstances, maxInstances, targetCpu, targetRequests } = settings;
     const priority = requireIntInRange('priority', props.priority, 1, 50000);
     this.deployment = settings.deployment;
     const canary = this.deployment === DeploymentStyle.CANARY;
@@ -208,7 +208,7 @@ export class PathRoutedService extends Construct {
       });
     }
 
-    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minInstances, maxCapacity: maxInstances });
     this.scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: targetCpu,
       scaleInCooldown: Duration.seconds(120),
@@ -248,13 +248,13 @@ function validServiceSettings(props: Omit<PathRoutedServiceProps, 'fleet' | 'pri
   const port = requireIntInRange(`${prefix}port`, props.port ?? 80, 1, 65535);
   const healthCheckPath = requirePattern(`${prefix}healthCheckPath`, props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
   const size = fargateSize(`${prefix}vcpu`, props.vcpu ?? 0.5, `${prefix}memoryGib`, props.memoryGib ?? 1);
-  const minTasks = requireIntInRange(`${prefix}minTasks`, props.minTasks ?? 2, 1, 1000);
-  const maxTasks = requireIntInRange(`${prefix}maxTasks`, props.maxTasks ?? 10, 1, 5000);
-  requireOrdered(`${prefix}minTasks`, minTasks, `${prefix}maxTasks`, maxTasks);
+  const minInstances = requireIntInRange(`${prefix}minInstances`, props.minInstances ?? 2, 1, 1000);
+  const maxInstances = requireIntInRange(`${prefix}maxInstances`, props.maxInstances ?? 10, 1, 5000);
+  requireOrdered(`${prefix}minInstances`, minInstances, `${prefix}maxInstances`, maxInstances);
   const targetCpu = requireIntInRange(`${prefix}targetCpuPercent`, props.targetCpuPercent ?? 60, 10, 90);
-  const targetRequests = requireIntInRange(`${prefix}targetRequestsPerTask`, props.targetRequestsPerTask ?? 60, 1, 100_000);
+  const targetRequests = requireIntInRange(`${prefix}targetRequestsPerInstance`, props.targetRequestsPerInstance ?? 60, 1, 100_000);
   const deployment = requireOneOf(`${prefix}deployment`, props.deployment ?? DeploymentStyle.ROLLING, Object.values(DeploymentStyle));
-  return { name, pathPatterns, port, healthCheckPath, size, minTasks, maxTasks, targetCpu, targetRequests, deployment };
+  return { name, pathPatterns, port, healthCheckPath, size, minInstances, maxInstances, targetCpu, targetRequests, deployment };
 }
 
 /**

@@ -18,18 +18,18 @@ export interface QueueWorkersProps extends BackgroundTaskProps {
    * Fewest worker tasks (at least 1: backlog per task is undefined at zero tasks).
    * @default 1
    */
-  readonly minWorkers?: number;
+  readonly minInstances?: number;
   /**
    * Most worker tasks.
    * @default 10
    */
-  readonly maxWorkers?: number;
+  readonly maxInstances?: number;
   /**
-   * Visible messages per worker task the autoscaler aims for: the messages one task
-   * works through in the latency you accept (e.g. 10 messages/s × 10 s = 100).
+   * Visible messages per worker task the autoscaler aims for (the backlog per worker): the
+   * messages one task works through in the latency you accept (e.g. 10 messages/s × 10 s = 100).
    * @default 100
    */
-  readonly backlogPerWorker?: number;
+  readonly messagesPerWorker?: number;
   /**
    * Longest time, in seconds, a worker may spend on one message. The queue's visibility
    * timeout is six times this, so a slow message is not handed to a second worker while
@@ -38,10 +38,11 @@ export interface QueueWorkersProps extends BackgroundTaskProps {
    */
   readonly messageTimeBudgetSeconds?: number;
   /**
-   * Receives before a message moves to the dead-letter queue.
+   * Deliveries (receives) of one message before it moves to the dead-letter queue: the queue's
+   * redrive policy `maxReceiveCount` in SQS (1-1000).
    * @default 5
    */
-  readonly maxReceiveCount?: number;
+  readonly maxDeliveryAttempts?: number;
   /**
    * Age in seconds of the oldest waiting message that raises the backlog alarm.
    * @default 900
@@ -66,9 +67,10 @@ export interface QueueWorkersProps extends BackgroundTaskProps {
  *   weekend of stopped workers) and 14 days, the maximum, on the dead-letter queue: a
  *   standard queue keeps a message's original enqueue time when it is dead-lettered, so
  *   the DLQ must keep messages longer than the queue or they would expire on arrival.
- * - maxReceiveCount 5: a transient failure (a throttled dependency, a task stopped on
- *   scale-in) gets four retries; a poison message reaches the DLQ after about
- *   5 × visibility (15 minutes by default) instead of blocking workers forever.
+ * - maxDeliveryAttempts 5 (SQS's maxReceiveCount): a transient failure (a throttled
+ *   dependency, a task stopped on scale-in) gets four retries; a poison message reaches
+ *   the DLQ after about 5 × visibility (15 minutes by default) instead of blocking
+ *   workers forever.
  * - Long polling (20 s) so idle workers do not spin on empty receives.
  * - Scaling: target tracking on the metric-math expression visible messages ÷ running
  *   tasks (AWS's backlog-per-instance pattern). Unlike step scaling on queue depth it
@@ -81,7 +83,7 @@ export interface QueueWorkersProps extends BackgroundTaskProps {
 export class QueueWorkers extends Construct {
   /** The work queue (`QUEUE_URL`). */
   public readonly queue: sqs.Queue;
-  /** Messages that failed `maxReceiveCount` times. */
+  /** Messages that failed `maxDeliveryAttempts` times. */
   public readonly deadLetterQueue: sqs.Queue;
   /** Worker logs. */
   public readonly logGroup: logs.LogGroup;
@@ -102,13 +104,13 @@ export class QueueWorkers extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkersProps) {
     super(scope, id);
-    const minWorkers = requireIntInRange('minWorkers', props.minWorkers ?? 1, 1, 1000);
-    const maxWorkers = requireIntInRange('maxWorkers', props.maxWorkers ?? 10, 1, 5000);
-    requireOrdered('minWorkers', minWorkers, 'maxWorkers', maxWorkers);
-    const backlogPerWorker = requireIntInRange('backlogPerWorker', props.backlogPerWorker ?? 100, 1, 1_000_000);
+    const minInstances = requireIntInRange('minInstances', props.minInstances ?? 1, 1, 1000);
+    const maxInstances = requireIntInRange('maxInstances', props.maxInstances ?? 10, 1, 5000);
+    requireOrdered('minInstances', minInstances, 'maxInstances', maxInstances);
+    const messagesPerWorker = requireIntInRange('messagesPerWorker', props.messagesPerWorker ?? 100, 1, 1_000_000);
     // SQS allows a visibility timeout of up to 12 hours: 6 × 7200 s.
     const budget = requireIntInRange('messageTimeBudgetSeconds', props.messageTimeBudgetSeconds ?? 30, 1, 7200);
-    const maxReceiveCount = requireIntInRange('maxReceiveCount', props.maxReceiveCount ?? 5, 1, 1000);
+    const maxReceiveCount = requireIntInRange('maxDeliveryAttempts', props.maxDeliveryAttempts ?? 5, 1, 1000);
     const maxAge = requireIntInRange('maxMessageAgeSeconds', props.maxMessageAgeSeconds ?? 900, 60, 1_209_600);
     const encryption = props.encryptionKey
       ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
@@ -146,7 +148,7 @@ export class QueueWorkers extends Construct {
     this.service = worker.service;
     this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
 
-    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minWorkers, maxCapacity: maxWorkers });
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minInstances, maxCapacity: maxInstances });
     trackMetricMath(this.scaling, 'Backlog', this.scaling, {
       expression: new cloudwatch.MathExpression({
         expression: 'visible / running',
@@ -163,7 +165,7 @@ export class QueueWorkers extends Construct {
         },
         period: Duration.minutes(1),
       }),
-      targetValue: backlogPerWorker,
+      targetValue: messagesPerWorker,
       scaleInCooldown: WORKER_SCALE_IN_COOLDOWN,
       scaleOutCooldown: WORKER_SCALE_OUT_COOLDOWN,
     });

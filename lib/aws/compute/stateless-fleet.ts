@@ -37,8 +37,11 @@ export interface StatelessFleetProps {
   readonly vpc: ec2.IVpc;
   /** The app's image. */
   readonly image: AppImage;
-  /** The port the app listens on. */
-  readonly port: number;
+  /**
+   * The port the app listens on (the container port and the target group's port; the app gets it as PORT).
+   * @default 8080
+   */
+  readonly port?: number;
   /**
    * Path the load balancer probes.
    * @default '/'
@@ -60,15 +63,15 @@ export interface StatelessFleetProps {
    */
   readonly memoryGib?: number;
   /**
-   * Fewest tasks (spread over the three zones).
+   * Fewest tasks (the fleet's instances: ECS tasks, spread over the three zones).
    * @default 2
    */
-  readonly minTasks?: number;
+  readonly minInstances?: number;
   /**
    * Most tasks.
    * @default 10
    */
-  readonly maxTasks?: number;
+  readonly maxInstances?: number;
   /**
    * Average CPU the autoscaler aims for, in percent (10-90).
    * @default 60
@@ -78,7 +81,7 @@ export interface StatelessFleetProps {
    * Requests per second per task the autoscaler aims for.
    * @default 60
    */
-  readonly targetRequestsPerTask?: number;
+  readonly targetRequestsPerInstance?: number;
   /**
    * Certificate for HTTPS on the load balancer; HTTP then redirects to HTTPS.
    * @default - HTTP only (put CdnEdge in front for HTTPS without a domain)
@@ -151,14 +154,14 @@ export class StatelessFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: StatelessFleetProps) {
     super(scope, id);
-    const port = requireIntInRange('port', props.port, 1, 65535);
+    const port = requireIntInRange('port', props.port ?? 8080, 1, 65535);
     const healthCheckPath = requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
     const size = fargateSize('vcpu', props.vcpu ?? 1, 'memoryGib', props.memoryGib ?? 2);
-    const minTasks = requireIntInRange('minTasks', props.minTasks ?? 2, 1, 1000);
-    const maxTasks = requireIntInRange('maxTasks', props.maxTasks ?? 10, 1, 5000);
-    requireOrdered('minTasks', minTasks, 'maxTasks', maxTasks);
+    const minInstances = requireIntInRange('minInstances', props.minInstances ?? 2, 1, 1000);
+    const maxInstances = requireIntInRange('maxInstances', props.maxInstances ?? 10, 1, 5000);
+    requireOrdered('minInstances', minInstances, 'maxInstances', maxInstances);
     const targetCpu = requireIntInRange('targetCpuPercent', props.targetCpuPercent ?? 60, 10, 90);
-    const targetRequests = requireIntInRange('targetRequestsPerTask', props.targetRequestsPerTask ?? 60, 1, 100_000);
+    const targetRequests = requireIntInRange('targetRequestsPerInstance', props.targetRequestsPerInstance ?? 60, 1, 100_000);
     const environment = props.environment ?? new AppEnvironment();
     this.deployment = requireOneOf('deployment', props.deployment ?? DeploymentStyle.ROLLING, Object.values(DeploymentStyle));
     const canary = this.deployment === DeploymentStyle.CANARY;
@@ -295,7 +298,7 @@ export class StatelessFleet extends Construct {
       this.rollbackAlarm = routing.rollbackAlarm;
     }
 
-    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minInstances, maxCapacity: maxInstances });
     this.scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: targetCpu,
       scaleInCooldown: Duration.seconds(120),

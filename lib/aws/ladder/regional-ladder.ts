@@ -49,7 +49,7 @@ export interface RegionalLadderProps {
   readonly image: AppImage;
   /**
    * The app's port.
-   * @default 80
+   * @default 8080
    */
   readonly port?: number;
   /**
@@ -143,7 +143,7 @@ export class RegionalLadder extends Construct {
     if (props.role === RegionRole.ACTIVE && !props.zone) {
       throw new ScaleLadderError(`zone (hostedZoneId and zoneName) must be given for an ACTIVE region, got none in ${Stack.of(this).region}`);
     }
-    const port = props.port ?? 80;
+    const port = props.port ?? 8080;
     const stack = Stack.of(this);
     const alertTopic = new AlertTopic(this, 'Alerts', { email: props.alertEmail });
     this.alerts = alertTopic.topic;
@@ -233,7 +233,7 @@ export class RegionalLadder extends Construct {
       environment: this.environment,
       certificate: props.certificate,
       services: props.services,
-      minTasks: standby ? 1 : undefined,
+      minInstances: standby ? 1 : undefined,
       databases: this.shards.map(s => s.connections),
       clusters: [],
     });

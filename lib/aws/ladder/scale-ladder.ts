@@ -47,11 +47,17 @@ import { Tracing } from '../operations/tracing';
 
 /** What every rung takes; the presets fix the tier. */
 export interface ScaleLadderOptions {
-  /** The app's container image (arm64 or multi-arch). */
+  /**
+   * The app's container image (arm64 or multi-arch), as an `AppImage` (`AppImage.fromRegistry`,
+   * `AppImage.fromEcrRepository`) rather than the plain reference string Google Cloud's ladder
+   * takes: on AWS the image also carries the ECR repository the tasks and the server are granted
+   * pull access to.
+   */
   readonly image: AppImage;
   /**
-   * The port the app listens on.
-   * @default 80
+   * The port the app listens on (the app gets it as PORT). 8080 is what an app image listens on
+   * without root, and Cloud Run's default; nginx images listen on 80, so pass `port: 80` for them.
+   * @default 8080
    */
   readonly port?: number;
   /**
@@ -237,7 +243,7 @@ export class ScaleLadder extends Construct {
     }
     const tier = this.tier = sizedAwsTier(props.tier, props.sizing);
     const spec = tier.spec;
-    const port = requireIntInRange('port', props.port ?? 80, 1, 65535);
+    const port = requireIntInRange('port', props.port ?? 8080, 1, 65535);
     // The fleet's check (StatelessFleet), made on every rung: the server's rungs have no health check yet.
     requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
     requireRoomForRegions(props.cidr);

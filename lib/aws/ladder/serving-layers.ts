@@ -34,7 +34,7 @@ export interface ServingOptions {
   readonly certificate?: acm.ICertificate;
   readonly services?: FleetServiceOptions[];
   /** Fewest fleet tasks, when a warm standby runs fewer than the rung says. */
-  readonly minTasks?: number;
+  readonly minInstances?: number;
   /** Databases the app connects to. */
   readonly databases: ec2.Connections[];
   /** Clusters the dashboards watch (the first) and chaos experiments fail over. */
@@ -99,10 +99,10 @@ export function buildServingLayers(scope: Construct, o: ServingOptions): Serving
     environment: env,
     vcpu: spec.fleet.vcpu,
     memoryGib: spec.fleet.memoryGib,
-    minTasks: o.minTasks ?? spec.fleet.minInstances,
-    maxTasks: spec.fleet.maxInstances,
+    minInstances: o.minInstances ?? spec.fleet.minInstances,
+    maxInstances: spec.fleet.maxInstances,
     targetCpuPercent: spec.fleet.targetCpuPercent,
-    targetRequestsPerTask: spec.fleet.targetRequestsPerInstance,
+    targetRequestsPerInstance: spec.fleet.targetRequestsPerInstance,
     certificate: o.certificate,
     logRetentionDays,
     deployment: spec.fleet.deployment,
@@ -118,8 +118,8 @@ export function buildServingLayers(scope: Construct, o: ServingOptions): Serving
     healthCheckPath: s.healthCheckPath ?? o.healthCheckPath,
     vcpu: s.vcpu ?? spec.fleet!.vcpu,
     memoryGib: s.memoryGib ?? spec.fleet!.memoryGib,
-    minTasks: s.minTasks ?? o.minTasks ?? spec.fleet!.minInstances,
-    maxTasks: s.maxTasks ?? spec.fleet!.maxInstances,
+    minInstances: s.minInstances ?? o.minInstances ?? spec.fleet!.minInstances,
+    maxInstances: s.maxInstances ?? spec.fleet!.maxInstances,
     deployment: spec.fleet!.deployment,
     environment: env,
     logRetentionDays,
@@ -137,9 +137,9 @@ export function buildServingLayers(scope: Construct, o: ServingOptions): Serving
       cluster: fleet.cluster,
       image: o.image,
       environment: env,
-      minWorkers: spec.queue.workerMinInstances,
-      maxWorkers: spec.queue.workerMaxInstances,
-      backlogPerWorker: spec.queue.backlogPerWorker,
+      minInstances: spec.queue.workerMinInstances,
+      maxInstances: spec.queue.workerMaxInstances,
+      messagesPerWorker: spec.queue.backlogPerWorker,
       alarmTopic,
       logRetentionDays,
     });

@@ -35,10 +35,10 @@ export interface FleetServiceOptions {
    * Fewest tasks.
    * @default - the rung's fleet minimum
    */
-  readonly minTasks?: number;
+  readonly minInstances?: number;
   /**
    * Most tasks.
    * @default - the rung's fleet maximum
    */
-  readonly maxTasks?: number;
+  readonly maxInstances?: number;
 }

@@ -41,7 +41,7 @@ export interface RunServiceOptions {
   readonly image: string;
   readonly port: number;
   readonly healthCheckPath: string;
-  readonly cpu: number;
+  readonly vcpu: number;
   readonly memoryGib: number;
   readonly minInstances: number;
   readonly maxInstances: number;
@@ -54,7 +54,7 @@ export interface RunServiceOptions {
 }
 
 export interface RunSizing {
-  readonly cpu: number;
+  readonly vcpu: number;
   readonly memoryGib: number;
   readonly minInstances: number;
   readonly maxInstances: number;
@@ -62,7 +62,7 @@ export interface RunSizing {
 }
 
 export function checkRunSizing(o: RunSizing, prefix: string) {
-  requireOneOf(`${prefix}Vcpu`, o.cpu, CLOUD_RUN_CPUS);
+  requireOneOf(`${prefix}Vcpu`, o.vcpu, CLOUD_RUN_CPUS);
   requireNumberInRange(`${prefix}MemoryGib`, o.memoryGib, 0.5, 32);
   requireIntInRange(`${prefix}MaxInstances`, o.maxInstances, 1, CLOUD_RUN_MAX_INSTANCES);
   requireIntInRange(`${prefix}MinInstances`, o.minInstances, 0, o.maxInstances);
@@ -101,7 +101,7 @@ export function runService(scope: Construct, id: string, o: RunServiceOptions): 
         image: o.image,
         ports: { containerPort: o.port },
         resources: {
-          limits: { cpu: String(o.cpu), memory: `${o.memoryGib}Gi` },
+          limits: { cpu: String(o.vcpu), memory: `${o.memoryGib}Gi` },
           startupCpuBoost: true,
         },
         startupProbe: { ...probe, initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 24, timeoutSeconds: 3 },

@@ -22,7 +22,10 @@ import { Network } from '../network/network';
 export interface QueueWorkersProps extends GcpBaseProps {
   /** The network (workers reach the databases and the cache through direct VPC egress). */
   readonly network: Network;
-  /** The workers' container image (the app image in worker mode, typically). */
+  /**
+   * The workers' container image (the app image in worker mode, typically): a registry reference
+   * Cloud Run pulls. A string, not AWS's `AppImage`: cdktf builds no container assets.
+   */
   readonly image: string;
   /**
    * The port the workers listen on for pushed messages.
@@ -123,7 +126,7 @@ export class QueueWorkers extends Construct {
     const attempts = requireIntInRange('maxDeliveryAttempts', props.maxDeliveryAttempts ?? 5, 5, 100);
     requireImageReference('image', props.image);
     const sizing = {
-      cpu: 1,
+      vcpu: 1,
       memoryGib: 1,
       minInstances: props.minInstances ?? 1,
       maxInstances: props.maxInstances ?? 20,

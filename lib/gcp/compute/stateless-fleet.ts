@@ -25,7 +25,11 @@ import { Network } from '../network/network';
 export interface StatelessFleetProps extends GcpBaseProps {
   /** The network (direct VPC egress into the region's subnet reaches Cloud SQL and Memorystore). */
   readonly network: Network;
-  /** The app's container image. */
+  /**
+   * The app's container image: a registry reference such as `us-docker.pkg.dev/my-project/app/web:1.4.2`
+   * (pinned to a tag or digest), which Cloud Run pulls. A string, not AWS's `AppImage`: cdktf builds
+   * no container assets, so push the image to a registry first.
+   */
   readonly image: string;
   /**
    * The port the app listens on (Cloud Run passes it as PORT).
@@ -41,7 +45,7 @@ export interface StatelessFleetProps extends GcpBaseProps {
    * vCPUs per instance (1, 2, 4, 6 or 8).
    * @default 1
    */
-  readonly cpu?: number;
+  readonly vcpu?: number;
   /**
    * Memory per instance in GiB (0.5-32).
    * @default 2
@@ -148,7 +152,7 @@ export class StatelessFleet extends Construct {
     const healthCheckPath = requirePattern('healthCheckPath', props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/, "an absolute URL path such as '/healthz'");
     if (props.domainName !== undefined) requireDomain(props.domainName);
     const sizing = {
-      cpu: props.cpu ?? 1,
+      vcpu: props.vcpu ?? 1,
       memoryGib: props.memoryGib ?? 2,
       minInstances: props.minInstances ?? 2,
       maxInstances: props.maxInstances ?? 10,

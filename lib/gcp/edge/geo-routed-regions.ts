@@ -59,10 +59,10 @@ export interface GeoRoutedRegionsProps extends GcpBaseProps {
    */
   readonly healthCheckPath?: string;
   /**
-   * vCPUs per instance.
+   * vCPUs per instance (1, 2, 4, 6 or 8).
    * @default 1
    */
-  readonly cpu?: number;
+  readonly vcpu?: number;
   /**
    * Memory per instance in GiB.
    * @default 2
@@ -147,7 +147,7 @@ export class GeoRoutedRegions extends Construct {
     shardWriters.forEach((_, shard) => requireIntInRange('readReplicas', inRegionReplicas(shard).length, 0, MAX_REPLICAS_PER_PRIMARY - crossRegion));
     const tier = requireSqlTier('databaseTier', props.databaseTier ?? 'db-custom-2-7680');
     const sizing = {
-      cpu: props.cpu ?? 1,
+      vcpu: props.vcpu ?? 1,
       memoryGib: props.memoryGib ?? 2,
       minInstances: props.minInstances ?? 2,
       maxInstances: props.maxInstances ?? 10,

@@ -53,13 +53,13 @@ export function readerDnsName(appName: string, shard: number): string {
 
 /** Parses and checks a private /16. Internal. */
 export function parseNetworkCidr(cidr: string): number[] {
-  requirePrivateCidr('networkCidr', cidr, 16, 16);
+  requirePrivateCidr('cidr', cidr, 16, 16);
   const m = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/.exec(String(cidr));
   const a = m ? Number(m[1]) : -1;
   const b = m ? Number(m[2]) : -1;
   const isPrivate = a === 10 && b <= 255 || a === 172 && b >= 16 && b <= 31 || a === 192 && b === 168;
   if (!m || !isPrivate) {
-    throw new ScaleLadderError(`networkCidr must be a private /16 (10.x.0.0/16, 172.16-31.0.0/16 or 192.168.0.0/16), got '${cidr}'`);
+    throw new ScaleLadderError(`cidr must be a private /16 (10.x.0.0/16, 172.16-31.0.0/16 or 192.168.0.0/16), got '${cidr}'`);
   }
   return [a, b];
 }

@@ -30,7 +30,11 @@ const APP_RECORD_TTL_SECONDS = 60;
 
 /** What every rung of the Google Cloud ladder takes (everything but the tier). */
 export interface ScaleLadderOptions extends GcpBaseProps {
-  /** The app's container image, e.g. `gcr.io/google-samples/hello-app:2.0`. */
+  /**
+   * The app's container image, e.g. `gcr.io/google-samples/hello-app:2.0`: a registry reference
+   * (pinned to a tag or digest) that Cloud Run and the server pull. A string, not AWS's `AppImage`:
+   * cdktf builds no container assets, so push the image to a registry first.
+   */
   readonly image: string;
   /**
    * The port the app listens on.
@@ -66,7 +70,7 @@ export interface ScaleLadderOptions extends GcpBaseProps {
    * The private /16 the network is carved from (fixed on the first rung).
    * @default '10.20.0.0/16'
    */
-  readonly networkCidr?: string;
+  readonly cidr?: string;
   /**
    * E-mail address for alerts (100K and up).
    * @default - alerts show in Cloud Monitoring only
@@ -213,7 +217,7 @@ export class ScaleLadder extends Construct {
       requireIntInRange('shards', db.shards, 1, 64);
     }
 
-    this.network = new Network(this, 'Network', { ...base, networkCidr: props.networkCidr, extraRegions: extras });
+    this.network = new Network(this, 'Network', { ...base, cidr: props.cidr, extraRegions: extras });
     this.credentials = new DatabaseCredentials(this, 'Credentials', base);
 
     if (db) {
@@ -356,7 +360,7 @@ export class ScaleLadder extends Construct {
         image: props.image,
         port,
         healthCheckPath,
-        cpu: fleet.vcpu,
+        vcpu: fleet.vcpu,
         memoryGib: fleet.memoryGib,
         minInstances: fleet.minInstances,
         maxInstances: fleet.maxInstances,
@@ -409,7 +413,7 @@ export class ScaleLadder extends Construct {
         image: props.image,
         port,
         healthCheckPath,
-        cpu: fleet!.vcpu,
+        vcpu: fleet!.vcpu,
         memoryGib: fleet!.memoryGib,
         minInstances: fleet!.minInstances,
         maxInstances: fleet!.maxInstances,

@@ -15,7 +15,7 @@ export interface NetworkProps extends GcpBaseProps {
    * private services access range Cloud SQL and Memorystore take their addresses from.
    * @default '10.20.0.0/16'
    */
-  readonly networkCidr?: string;
+  readonly cidr?: string;
   /**
    * Further regions that need a subnet, in the order of the composer's `regions` (their position
    * fixes their CIDR, so a later rung only adds subnets).
@@ -51,7 +51,7 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const { project, region, name } = baseSettings(props);
-    const [a, b] = parseNetworkCidr(props.networkCidr ?? '10.20.0.0/16');
+    const [a, b] = parseNetworkCidr(props.cidr ?? '10.20.0.0/16');
     const extra = props.extraRegions ?? [];
     if (!Array.isArray(extra)) {
       throw new ScaleLadderError(`extraRegions must be a list of Google Cloud region names such as ['us-east1'], got ${describeValue(extra)}`);
