@@ -33,6 +33,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `cdktf@${CDKTF_VERSION}`,
     `@cdktf/provider-google@${PROVIDER_GOOGLE_VERSION}`,
     'cdk-nag@^3',
+    // test/support/plain-global-environment.js builds on jest's own Node environment and helpers.
+    'jest-environment-node@^30',
+    'jest-mock@^30',
+    '@jest/fake-timers@^30',
   ],
   // The upgrade planner ships inside the package (not a jsii module, so it is bundled).
   bundledDeps: ['@aws-cdk/cloudformation-diff@^2.187.0'],
@@ -54,6 +58,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       // aws-cdk-lib's CloudFormation validation runs once per rung (test/aws/rungs.test.ts), not in every synth.
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+      // jest's Node environment with an ordinary global object: global lookups in a contextified
+      // one cost up to 5× in the hashing and diff-heavy suites.
+      testEnvironment: '<rootDir>/test/support/plain-global-environment.js',
     },
   },
   tsconfigDev: { include: ['../examples/**/*.ts'], compilerOptions: {} },
