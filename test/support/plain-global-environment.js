@@ -1,9 +1,9 @@
 'use strict';
 /*
  * jest's Node environment, with one change: the test file's global object is an ordinary object
- * (vm.constants.DONT_CONTEXTIFY, in the Node 20 this project runs on) instead of a contextified proxy. Every global
- * lookup in a contextified context (Math, Object, JSON …) goes through interceptors that V8
- * cannot inline, which made the hashing and the CloudFormation diffs in these suites two to five
+ * (vm.constants.DONT_CONTEXTIFY, in the Node 20 this project runs on) instead of a contextified
+ * proxy. Every global lookup in a contextified context (Math, Object, JSON …) goes through
+ * interceptors that V8 cannot inline, which made the hashing and the CloudFormation diffs in these suites two to five
  * times slower than the same code in a plain `node` process.
  *
  * The base environment builds its context as usual; this one then builds a plain one, gives it
