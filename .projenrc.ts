@@ -115,22 +115,21 @@ project.eslint?.addOverride({
 project.compileTask.exec('node build-tools/lazy-cloud-exports.js');
 
 // `npm test` compiles with jsii first, so a change that breaks the jsii API fails the tests; jest
-// only transpiles, so test/ and examples/ are type-checked once by tsc. The compile, the type check
-// and eslint are each single-threaded: they run side by side before jest, and any failure fails
-// the task. (eslint --fix may rewrite a file while the compilers read it: run again if it did.)
+// only transpiles, so test/ and examples/ are type-checked by build-tools/type-check-and-lint.js,
+// which lints on the same TypeScript programs (eslint's type-aware rules would otherwise build
+// their own). The two are single-threaded and run side by side before jest; either failing fails
+// the task. They only read the sources: `npx projen eslint` is the one that fixes.
 const eslintStep = project.testTask.steps.findIndex(step => step.spawn === 'eslint');
 if (eslintStep < 0) throw new Error('expected projen to add eslint to the test task');
 project.testTask.removeStep(eslintStep);
 const checksTask = project.addTask('test:checks', {
-  description: 'jsii compile, type check of test/ and examples/ (tsc --noEmit) and eslint, side by side',
+  description: 'jsii compile, and the type check and eslint of lib/, test/, examples/ and projenrc on shared programs, side by side',
   // (projen runs no background commands itself: bash does.)
   exec: `bash -c '${[
     'projen compile & compile=$!',
-    'projen eslint & lint=$!',
-    'tsc --noEmit -p test/tsconfig.json; types=$?',
+    'node build-tools/type-check-and-lint.js; checks=$?',
     'wait $compile; compile=$?',
-    'wait $lint; lint=$?',
-    '[ $compile -eq 0 ] && [ $types -eq 0 ] && [ $lint -eq 0 ]',
+    '[ $compile -eq 0 ] && [ $checks -eq 0 ]',
   ].join('; ')}'`,
 });
 project.testTask.prependSpawn(checksTask);
