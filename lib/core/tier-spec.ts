@@ -84,7 +84,7 @@ export interface QueueSpec {
   /** Most worker tasks. */
   readonly workerMaxInstances: number;
   /** Visible messages one worker task should have in its backlog; drives backlog scaling. */
-  readonly backlogPerWorker: number;
+  readonly messagesPerWorker: number;
   /** Whether an event stream feeds workers too. */
   readonly eventStream: boolean;
 }

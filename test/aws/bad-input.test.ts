@@ -1,4 +1,5 @@
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { AppImage, ScaleLadder, Tier, Tier100K } from '../../lib';
 import { PINNED_FLAGS } from '../support/feature-flags';
 import { testStack } from '../support/stacks';
@@ -30,6 +31,17 @@ describe('ScaleLadder bad input fails at synth with a precise message and no tem
   ])('on %s: %s', (rung, _, bad, message) => {
     const stack = testStack('eu-west-1');
     expect(() => new ScaleLadder(stack, 'App', { tier: Tier.fromName(rung), image, ...bad })).toThrow(message);
+  });
+
+  test('a certificate without a zone on a rung with a CDN names the ladder\'s props, not the CDN\'s', () => {
+    const ladderWithCertificate = (rung: string) => {
+      const stack = testStack('eu-west-1');
+      const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/0d5e2a1c-1111-2222-3333-444455556666');
+      return () => new ScaleLadder(stack, 'App', { tier: Tier.fromName(rung), image, certificate });
+    };
+    expect(ladderWithCertificate('1M')).toThrow("certificate needs zone from rung 1M (the CDN) on: CloudFront checks the load balancer's certificate against the host name viewers ask for, which without a zone is CloudFront's own; give zone (with a certificate for its name) or no certificate, got a certificate and no zone on rung 1M");
+    // Below the CDN the certificate serves the load balancer alone.
+    expect(ladderWithCertificate('100K')).not.toThrow();
   });
 
   test('tier that is not a Tier', () => {

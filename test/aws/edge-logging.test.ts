@@ -266,7 +266,7 @@ describe('CdnEdge on its own', () => {
   });
 
   test('an HTTPS origin without a zone is refused: no certificate of the app\'s can match the host CloudFront would check', () => {
-    expect(() => edgeIn('us-east-1', { originHttps: true })).toThrow("certificate (originHttps) needs zone from the CDN rung (1M) on: CloudFront checks the load balancer's certificate against the viewer's host name");
+    expect(() => edgeIn('us-east-1', { originHttps: true })).toThrow("originHttps needs zone: CloudFront checks the load balancer's certificate against the viewer's host name, which without a zone is CloudFront's own; give zone (and a certificate for its name on the load balancer), or originHttps false, got originHttps true and no zone");
   });
 
   test('logWebAcl refuses a group name WAF would reject and a group outside the ACL\'s stack (region)', () => {

@@ -307,7 +307,7 @@ test('a minimal service uses the documented defaults', () => {
   const { stack, fleet } = fleetStack();
   const s = new PathRoutedService(stack, 'Api', { fleet, name: 'api', image, pathPatterns: ['/api/*'], priority: 1 });
   const t = Template.fromStack(stack);
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 80, HealthCheckPath: '/' });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, HealthCheckPath: '/' });
   t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10, ResourceId: Match.anyValue() });
   expect(s.deployment).toBe(DeploymentStyle.ROLLING);
   expect(s.alternateTargetGroup).toBeUndefined();

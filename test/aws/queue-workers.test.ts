@@ -227,8 +227,8 @@ describe('EventStream', () => {
     image,
     environment: new AppEnvironment().set('APP_TIER', '100M'),
     command: ['node', 'consumer.js'],
-    minConsumers: 3,
-    maxConsumers: 12,
+    minInstances: 3,
+    maxInstances: 12,
     retentionHours: 72,
     maxIteratorAgeSeconds: 120,
     alarmTopic: topic,
@@ -320,8 +320,8 @@ describe('EventStream', () => {
 describe('EventStream bad input', () => {
   test.each<[Partial<EventStreamProps>, string]>([
     [{ retentionHours: 12 }, 'retentionHours must be an integer 24-8760, got 12'],
-    [{ minConsumers: 4, maxConsumers: 3 }, 'minConsumers (4) must not exceed maxConsumers (3)'],
-    [{ maxConsumers: 0 }, 'maxConsumers must be an integer 1-5000, got 0'],
+    [{ minInstances: 4, maxInstances: 3 }, 'minInstances (4) must not exceed maxInstances (3)'],
+    [{ maxInstances: 0 }, 'maxInstances must be an integer 1-5000, got 0'],
     [{ maxIteratorAgeSeconds: 0 }, 'maxIteratorAgeSeconds must be an integer 1-604800, got 0'],
     [{ vcpu: 3 }, 'vcpu must be one of 0.25, 0.5, 1, 2, 4, 8, 16, got 3'],
   ])('%j', (bad, message) => {

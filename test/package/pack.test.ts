@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { npmPack, requireCompiled, ROOT, tempDir } from './support';
+import { npmPack, PackResult, requireCompiled, ROOT, tempDir } from './support';
 
 /*
  * What `npm pack` ships: the compiled library, the one command, the jsii assembly, the docs and
@@ -31,9 +31,12 @@ const NEVER = [
 
 describe('npm pack', () => {
   beforeAll(requireCompiled);
+  // The repository's own dry run, read by two tests (each npm run costs seconds).
+  let repositoryPack: PackResult | undefined;
+  const packRepository = () => (repositoryPack ??= npmPack(ROOT, { dryRun: true }));
 
   test('ships the compiled library, the command, the assembly, the docs and the bundled dependencies, nothing else', () => {
-    const pack = npmPack(ROOT, { dryRun: true });
+    const pack = packRepository();
     const files = pack.files.map(f => f.path);
     const own = files.filter(f => !f.startsWith('node_modules/'));
     console.log(`npm pack: ${pack.filename}, ${(pack.size / 1e6).toFixed(2)} MB packed, ${(pack.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${pack.entryCount} files (${own.length} of the package's own)`);
@@ -75,7 +78,7 @@ describe('npm pack', () => {
   });
 
   test('the packaged command needs no TypeScript tooling: its clone-only loader stays out', () => {
-    const files = npmPack(ROOT, { dryRun: true }).files.map(f => f.path);
+    const files = packRepository().files.map(f => f.path);
     expect(files).not.toContain('build-tools/cli-from-source.js');
     expect(files).not.toContain('lib/cli/main.ts');
     // The published bin requires only Node built-ins and, outside a clone, the compiled CLI.

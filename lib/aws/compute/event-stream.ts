@@ -17,12 +17,12 @@ export interface EventStreamProps extends BackgroundTaskProps {
    * Fewest consumer tasks.
    * @default 2
    */
-  readonly minConsumers?: number;
+  readonly minInstances?: number;
   /**
    * Most consumer tasks (more than the stream's shards only adds idle tasks with the KCL).
    * @default 10
    */
-  readonly maxConsumers?: number;
+  readonly maxInstances?: number;
   /**
    * Hours records stay in the stream (24-8760).
    * @default 168
@@ -75,9 +75,9 @@ export class EventStream extends Construct {
 
   constructor(scope: Construct, id: string, props: EventStreamProps) {
     super(scope, id);
-    const minConsumers = requireIntInRange('minConsumers', props.minConsumers ?? 2, 1, 1000);
-    const maxConsumers = requireIntInRange('maxConsumers', props.maxConsumers ?? 10, 1, 5000);
-    requireOrdered('minConsumers', minConsumers, 'maxConsumers', maxConsumers);
+    const minInstances = requireIntInRange('minInstances', props.minInstances ?? 2, 1, 1000);
+    const maxInstances = requireIntInRange('maxInstances', props.maxInstances ?? 10, 1, 5000);
+    requireOrdered('minInstances', minInstances, 'maxInstances', maxInstances);
     const retentionHours = requireIntInRange('retentionHours', props.retentionHours ?? 168, 24, 8760);
     const maxIteratorAge = requireIntInRange('maxIteratorAgeSeconds', props.maxIteratorAgeSeconds ?? 300, 1, 604_800);
 
@@ -110,7 +110,7 @@ export class EventStream extends Construct {
     this.consumerService = consumer.service;
     this.stream.grantRead(this.taskDefinition.taskRole);
 
-    this.scaling = this.consumerService.autoScaleTaskCount({ minCapacity: minConsumers, maxCapacity: maxConsumers });
+    this.scaling = this.consumerService.autoScaleTaskCount({ minCapacity: minInstances, maxCapacity: maxInstances });
     this.scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: 60,
       scaleInCooldown: WORKER_SCALE_IN_COOLDOWN,

@@ -37,7 +37,7 @@ export interface PathRoutedServiceProps {
   readonly priority: number;
   /**
    * The port the service listens on.
-   * @default 80
+   * @default 8080
    */
   readonly port?: number;
   /**
@@ -245,7 +245,7 @@ function validServiceSettings(props: Omit<PathRoutedServiceProps, 'fleet' | 'pri
   const name = requirePattern(`${prefix}name`, props.name, /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/,
     '1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash');
   const pathPatterns = validPathPatterns(props.pathPatterns, prefix);
-  const port = requireIntInRange(`${prefix}port`, props.port ?? 80, 1, 65535);
+  const port = requireIntInRange(`${prefix}port`, props.port ?? 8080, 1, 65535);
   const healthCheckPath = requirePattern(`${prefix}healthCheckPath`, props.healthCheckPath ?? '/', /^\/[A-Za-z0-9._~\-/]*$/, 'an absolute URL path such as /healthz');
   const size = fargateSize(`${prefix}vcpu`, props.vcpu ?? 0.5, `${prefix}memoryGib`, props.memoryGib ?? 1);
   const minInstances = requireIntInRange(`${prefix}minInstances`, props.minInstances ?? 2, 1, 1000);

@@ -170,7 +170,7 @@ export class CdnEdge extends Construct {
     // load balancer's name is AWS's, so only the Host (the zone's name) can match a certificate
     // of the app's: without a zone every request would fail at the origin (502).
     if (props.originHttps && !props.zone) {
-      throw new ScaleLadderError('certificate (originHttps) needs zone from the CDN rung (1M) on: CloudFront checks the load balancer\'s certificate against the viewer\'s host name, which without a zone is CloudFront\'s own; give zone (and a certificate for its name), or no certificate');
+      throw new ScaleLadderError('originHttps needs zone: CloudFront checks the load balancer\'s certificate against the viewer\'s host name, which without a zone is CloudFront\'s own; give zone (and a certificate for its name on the load balancer), or originHttps false, got originHttps true and no zone');
     }
     // One name per app stack, the same on every rung: a climb never renames (replaces) the group.
     const webAclLogGroupName = `${WAF_LOG_GROUP_PREFIX}scale-ladder-${stack.stackName}`;

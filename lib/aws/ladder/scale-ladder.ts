@@ -252,6 +252,10 @@ export class ScaleLadder extends Construct {
     if (props.rateLimitPerFiveMinutes !== undefined) requireIntInRange('rateLimitPerFiveMinutes', props.rateLimitPerFiveMinutes, 100, 2_000_000_000);
     validateFleetServices(props.services);
     requireCertificateInRegion(props.certificate, stack.region);
+    if (props.certificate !== undefined && spec.cdn && props.zone === undefined) {
+      // CloudFront checks the origin's certificate against the viewer's host name (CdnEdge).
+      throw new ScaleLadderError(`certificate needs zone from rung 1M (the CDN) on: CloudFront checks the load balancer's certificate against the host name viewers ask for, which without a zone is CloudFront's own; give zone (with a certificate for its name) or no certificate, got a certificate and no zone on rung ${spec.name}`);
+    }
     const logRetentionDays = spec.operations.logRetentionDays;
     const otherRegions = this.otherRegions(props);
     const authentication = requireBoolean('authentication', props.authentication) ?? spec.operations.authentication;

@@ -139,7 +139,7 @@ export function buildServingLayers(scope: Construct, o: ServingOptions): Serving
       environment: env,
       minInstances: spec.queue.workerMinInstances,
       maxInstances: spec.queue.workerMaxInstances,
-      messagesPerWorker: spec.queue.backlogPerWorker,
+      messagesPerWorker: spec.queue.messagesPerWorker,
       alarmTopic,
       logRetentionDays,
     });
@@ -149,8 +149,8 @@ export function buildServingLayers(scope: Construct, o: ServingOptions): Serving
         cluster: fleet.cluster,
         image: o.image,
         environment: env,
-        minConsumers: spec.queue.workerMinInstances,
-        maxConsumers: spec.queue.workerMaxInstances,
+        minInstances: spec.queue.workerMinInstances,
+        maxInstances: spec.queue.workerMaxInstances,
         alarmTopic,
         logRetentionDays,
       });

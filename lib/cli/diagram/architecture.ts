@@ -265,7 +265,7 @@ export function architectureOf(cloud: Cloud, tier: Tier): Architecture {
       kind: 'compute',
       regional: true,
       title: l.workers,
-      details: [`${range(spec.queue.workerMinInstances, spec.queue.workerMaxInstances)} ${l.fleetUnit}`, `scaled on backlog (${spec.queue.backlogPerWorker} per worker)`],
+      details: [`${range(spec.queue.workerMinInstances, spec.queue.workerMaxInstances)} ${l.fleetUnit}`, `scaled on backlog (${spec.queue.messagesPerWorker} per worker)`],
     })
     : undefined;
   const app = fleet ?? server;

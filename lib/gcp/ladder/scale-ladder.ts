@@ -385,7 +385,7 @@ export class ScaleLadder extends Construct {
         healthCheckPath,
         minInstances: spec.queue.workerMinInstances,
         maxInstances: spec.queue.workerMaxInstances,
-        messagesPerWorker: spec.queue.backlogPerWorker,
+        messagesPerWorker: spec.queue.messagesPerWorker,
         eventStream: spec.queue.eventStream,
         environment: env,
         secretEnvironment: secretEnv,
