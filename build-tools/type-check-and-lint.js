@@ -11,6 +11,7 @@
 const path = require('path');
 const ts = require('typescript');
 const { loadESLint } = require('eslint');
+const sharedProgramParser = require('./shared-program-parser');
 
 const root = path.join(__dirname, '..');
 const LINTED = ['lib', 'test', 'examples', 'projenrc', '.projenrc.ts'];
@@ -33,7 +34,7 @@ function programFor(configFile, extraRoots = []) {
 
 async function main() {
   // test/ reaches most of lib/ through imports; the rest of lib/ joins so that eslint finds it.
-  const libFiles = ts.sys.readDirectory(path.join(root, 'lib'), ['.ts'], ['**/*.d.ts']);
+  const libFiles = ts.sys.readDirectory(path.join(root, 'lib'), ['.ts', '.tsx'], ['**/*.d.ts']);
   const programs = [programFor('test/tsconfig.json', libFiles), programFor('projenrc/tsconfig.json')];
 
   const diagnostics = programs.flatMap(program => ts.getPreEmitDiagnostics(program));
@@ -47,11 +48,12 @@ async function main() {
   }
 
   const ESLint = await loadESLint({ useFlatConfig: false });
+  sharedProgramParser.usePrograms(programs);
   const eslint = new ESLint({
     cwd: root,
     extensions: ['.ts', '.tsx'],
     errorOnUnmatchedPattern: false,
-    overrideConfig: { parserOptions: { programs, projectService: false } },
+    overrideConfig: { parser: require.resolve('./shared-program-parser') },
   });
   const results = await eslint.lintFiles(LINTED);
   const report = await (await eslint.loadFormatter('stylish')).format(results);

@@ -11,16 +11,28 @@
 const vm = require('vm');
 const Runtime = require('jest-runtime').default;
 
-/** filename -> the transformed text compiled and V8's code cache for it, per worker process. */
+/** filename + parameters -> the transformed text compiled and V8's code cache for it, per worker. */
 const codeCache = new Map();
+
+/**
+ * A module with a dynamic import() keeps jest's compile: V8 takes the import callback from the
+ * code cache, not from the compile that consumes it, so import() would fail from the second suite.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 function withCodeCache(compileFunction, source, filename) {
   return (code, params, options) => {
-    const cached = codeCache.get(filename);
-    if (code !== source || (cached !== undefined && cached.source !== source)) return compileFunction(code, params, options);
-    if (cached !== undefined) return compileFunction(code, params, { ...options, cachedData: cached.data });
+    if (code !== source || DYNAMIC_IMPORT.test(source)) return compileFunction(code, params, options);
+    // V8 checks only the source's length against the cache: the text itself is compared here.
+    const key = `${filename}\0${params.join(',')}`;
+    const cached = codeCache.get(key);
+    if (cached !== undefined && cached.source === source) {
+      const compiled = compileFunction(code, params, { ...options, cachedData: cached.data });
+      if (compiled.cachedDataRejected) codeCache.delete(key);
+      return compiled;
+    }
     const compiled = compileFunction(code, params, { ...options, produceCachedData: true });
-    if (compiled.cachedDataProduced) codeCache.set(filename, { source, data: compiled.cachedData });
+    if (compiled.cachedDataProduced) codeCache.set(key, { source, data: compiled.cachedData });
     return compiled;
   };
 }
