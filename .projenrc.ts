@@ -37,7 +37,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'jest-environment-node@^30',
     'jest-mock@^30',
     '@jest/fake-timers@^30',
-    // test/support/code-cache-runtime.js extends jest's runtime.
+    // test/support/worker-runtime.js extends jest's runtime.
     'jest-runtime@^30',
   ],
   // The upgrade planner ships inside the package (not a jsii module, so it is bundled).
@@ -63,8 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // jest's Node environment with an ordinary global object: global lookups in a contextified
       // one cost up to 5× in the hashing and diff-heavy suites.
       testEnvironment: '<rootDir>/test/support/plain-global-environment.js',
-      // jest's runtime, reusing V8's code cache for a module every later suite in the worker loads.
-      runtime: '<rootDir>/test/support/code-cache-runtime.js',
+      // jest's runtime, with the installed packages loaded once per worker and shared by its test
+      // files (test/support/worker-sharing.js), and V8's code cache for what each file loads afresh.
+      runtime: '<rootDir>/test/support/worker-runtime.js',
     },
   },
   tsconfigDev: { include: ['../examples/**/*.ts'], compilerOptions: {} },
