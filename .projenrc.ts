@@ -119,15 +119,20 @@ project.eslint?.addOverride({
 // bench/gcp-import-cost.js).
 project.compileTask.exec('node build-tools/lazy-cloud-exports.js');
 
-// `npm test` compiles with jsii first, so a change that breaks the jsii API fails the tests; jest
-// only transpiles, so test/ and examples/ are type-checked by build-tools/type-check-and-lint.js,
-// which lints on the same TypeScript programs (eslint's type-aware rules would otherwise build
-// their own). The two are single-threaded and run side by side before jest; either failing fails
-// the task. They only read the sources: `npx projen eslint` is the one that fixes.
+// `npm test` compiles with jsii, so a change that breaks the jsii API fails the tests; jest only
+// transpiles, so test/ and examples/ are type-checked by build-tools/type-check-and-lint.js, which
+// lints on the same TypeScript programs (eslint's type-aware rules would otherwise build their
+// own). The compile, those checks and jest run side by side (build-tools/run-tests.js; the suites
+// that need the compiled package wait for the compile); any failing fails the task. They only read
+// the sources: `npx projen eslint` is the one that fixes. test:checks runs the first two alone.
 const eslintStep = project.testTask.steps.findIndex(step => step.spawn === 'eslint');
 if (eslintStep < 0) throw new Error('expected projen to add eslint to the test task');
 project.testTask.removeStep(eslintStep);
-const checksTask = project.addTask('test:checks', {
+const jestStep = project.testTask.steps.findIndex(step => step.execArgs?.[0] === 'jest');
+if (jestStep < 0) throw new Error('expected projen to add jest to the test task');
+project.testTask.removeStep(jestStep);
+project.testTask.exec('node build-tools/run-tests.js', { receiveArgs: true });
+project.addTask('test:checks', {
   description: 'jsii compile, and the type check and eslint of lib/, test/, examples/ and projenrc on shared programs, side by side',
   // (projen runs no background commands itself: bash does.)
   exec: `bash -c '${[
@@ -137,7 +142,6 @@ const checksTask = project.addTask('test:checks', {
     '[ $compile -eq 0 ] && [ $checks -eq 0 ]',
   ].join('; ')}'`,
 });
-project.testTask.prependSpawn(checksTask);
 
 // The data-move tests run the shipped scripts against real PostgreSQL servers: bring the
 // server and client programs first (a no-op when installed), so they fail rather than skip.

@@ -1,12 +1,15 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { requireCompiled } from './package/support';
 
 /*
  * The compiled package entry point must not load the Google side until `gcp` is touched
- * (`npm test` compiles first; run `npx projen compile` before running this file alone).
+ * (`npm test` compiles beside jest; run `npx projen compile` before running this file alone).
  */
 const entry = path.join(__dirname, '..', 'dist', 'index.js');
+
+beforeAll(requireCompiled);
 
 function loaded(touchGcp: boolean): { cdktf: boolean; provider: boolean; tier: string } {
   const script = `

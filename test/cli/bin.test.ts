@@ -39,8 +39,8 @@ describe('bin/scale-ladder.js', () => {
     expect(json.peakRps).toBeCloseTo(0.694, 3);
   });
 
-  test('in the published layout (no lib/) runs the compiled dist/cli/main.js and never the clone-only loader', () => {
-    requireCompiled();
+  test('in the published layout (no lib/) runs the compiled dist/cli/main.js and never the clone-only loader', async () => {
+    await requireCompiled();
     const dir = layout({ 'build-tools/cli-from-source.js': "throw new Error('the clone-only loader ran');" });
     try {
       fs.symlinkSync(path.join(root, 'dist'), path.join(dir, 'dist'), 'dir');

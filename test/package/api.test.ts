@@ -25,8 +25,8 @@ describe('ScaleLadderError from the package root', () => {
     expect(new ScaleLadderError('x')).toBeInstanceOf(ScaleLadderError);
   });
 
-  test('is exported by the compiled entry point and loads no cloud library', () => {
-    requireCompiled();
+  test('is exported by the compiled entry point and loads no cloud library', async () => {
+    await requireCompiled();
     const script = `
       const lib = require(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
       let caught;

@@ -78,7 +78,7 @@ describe('the packed tarball, installed from the npm cache', () => {
   };
 
   beforeAll(async () => {
-    requireCompiled();
+    await requireCompiled();
     work = tempDir('scale-ladder-install-');
     const pack = await timed('npm pack', async () => npmPack(ROOT, { destination: work }));
     tarball = path.join(work, pack.filename);

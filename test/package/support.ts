@@ -31,8 +31,18 @@ export function npmPack(dir: string, options: { dryRun?: boolean; destination?: 
   return JSON.parse(out)[0];
 }
 
-/** Fails with what to run when the compiled package (dist/, post-processed) is missing. */
-export function requireCompiled(): void {
+/**
+ * Fails with what to run when the compiled package (dist/, post-processed) is missing. Under
+ * `npm test` the compile runs beside jest (build-tools/run-tests.js): this first waits for it to
+ * finish, and fails if it failed.
+ */
+export async function requireCompiled(): Promise<void> {
+  const statusFile = process.env.SCALE_LADDER_COMPILE_STATUS;
+  if (statusFile) {
+    while (!fs.existsSync(statusFile)) await new Promise(resolve => setTimeout(resolve, 100));
+    const status = fs.readFileSync(statusFile, 'utf8');
+    if (status !== '0') throw new Error(`the jsii compile that npm test runs beside jest failed (exit ${status}): its output follows jest's`);
+  }
   const index = path.join(ROOT, 'dist', 'index.js');
   if (!fs.existsSync(index) || !fs.readFileSync(index, 'utf8').includes('/* lazy-cloud-exports */')) {
     throw new Error(`${index} is missing or not post-processed: run 'npx projen compile' first (npm test does)`);
